@@ -1,0 +1,52 @@
+// Bundles: the customer SDK (ESM, CJS, minified ESM for the size budget), the script-tag IIFE
+// (SDK + widget, mounts itself), the widget as ESM, the agent SDK, and the Node server/CLI.
+import typescript from '@rollup/plugin-typescript'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import terser from '@rollup/plugin-terser'
+import { builtinModules } from 'node:module'
+
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false })
+const browser = () => [nodeResolve({ browser: true }), ts()]
+const min = terser({ format: { comments: false } })
+const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//]
+
+export default [
+  {
+    input: 'src/client/index.ts',
+    plugins: browser(),
+    output: [
+      { file: 'dist/holdline.js', format: 'es', sourcemap: true },
+      { file: 'dist/holdline.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+      { file: 'dist/holdline.min.js', format: 'es', plugins: [min] },
+    ],
+  },
+  {
+    input: 'src/widget/script-tag.ts',
+    plugins: browser(),
+    output: [
+      { file: 'dist/holdline.iife.js', format: 'iife', name: 'Holdline', plugins: [min], sourcemap: true },
+    ],
+  },
+  {
+    input: 'src/widget/index.ts',
+    plugins: browser(),
+    output: [
+      { file: 'dist/widget.js', format: 'es', sourcemap: true },
+      { file: 'dist/widget.min.js', format: 'es', plugins: [min] },
+    ],
+  },
+  {
+    input: 'src/agent/index.ts',
+    plugins: browser(),
+    output: [
+      { file: 'dist/agent.js', format: 'es', sourcemap: true },
+      { file: 'dist/agent.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: { server: 'src/server/index.ts', cli: 'src/server/cli.ts' },
+    external: nodeExternal,
+    plugins: [nodeResolve({ preferBuiltins: true }), ts()],
+    output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+]
