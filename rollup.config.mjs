@@ -5,7 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { builtinModules } from 'node:module'
 
-const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false })
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true })
 const browser = () => [nodeResolve({ browser: true }), ts()]
 const min = terser({ format: { comments: false } })
 const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//]

@@ -1,0 +1,170 @@
+/**
+ * `createServer`: wires the store, the engine runner, the deadline scheduler and the network layer
+ * on one http.Server.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createNanoEvents, type Unsubscribe } from 'nanoevents'
+import { AUTOMATED_MESSAGES } from '../protocol/messages.js'
+import type { ServerEvents } from './engine/events.js'
+import { deadAfterMs } from './engine/presence.js'
+import type { Deadline, EngineConfig } from './engine/types.js'
+import type { ServerContext } from './net/context.js'
+import { attachEndpoints, type AnyConnection } from './net/endpoints.js'
+import { handleHttp } from './net/http-routes.js'
+import { Hub } from './net/hub.js'
+import { Metrics } from './net/metrics.js'
+import { RoutingRunner } from './net/routing-runner.js'
+import type { StaticMount } from './net/static-files.js'
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js'
+import { DeadlineScheduler } from './scheduler.js'
+import { ConversationService } from './service.js'
+import { MemoryStore } from './store/memory-store.js'
+import type { Store } from './store/types.js'
+
+/** A running server. */
+export interface HoldlineServer {
+  /** Base URL, `http://127.0.0.1:PORT` (the host it listens on, or 127.0.0.1 for all interfaces). */
+  readonly url: string
+  readonly port: number
+  /** The store in use. */
+  readonly store: Store
+  /** Subscribe to operator events; returns an unsubscribe function. */
+  on<K extends keyof ServerEvents>(event: K, listener: ServerEvents[K]): Unsubscribe
+  /** Closes every socket (after a `server-closing` error frame) and stops listening. */
+  close(): Promise<void>
+}
+
+function engineConfig(o: ResolvedOptions): EngineConfig {
+  return {
+    graceMs: o.graceMs,
+    agentGraceMs: o.agentGraceMs,
+    heartbeatMs: o.heartbeatMs,
+    wrapUpAutoCloseMs: o.wrapUpAutoCloseMs,
+    wrapUpCapacity: o.wrapUpCapacity,
+    openAutoCloseMs: o.openAutoCloseMs,
+    reconnectWindowMs: o.reconnectWindowMs,
+    messages: { ...AUTOMATED_MESSAGES, ...o.messages },
+  }
+}
+
+function storeOf(o: ResolvedOptions): Store {
+  if (typeof o.store === 'object') return o.store
+  if (o.store === 'memory') return new MemoryStore()
+  throw new Error(`store ${o.store} is not available yet; use 'memory'`)
+}
+
+/** The package root: above dist/ (bundled, possibly in dist/chunks/) or above src/server/. */
+function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const parts = here.split(sep)
+  const dist = parts.lastIndexOf('dist')
+  return dist > 0 ? parts.slice(0, dist).join(sep) : resolve(here, '..', '..')
+}
+
+function mountsOf(o: ResolvedOptions): StaticMount[] {
+  const root = packageRoot()
+  const mounts: StaticMount[] = []
+  const dist = o.distRoot === undefined ? resolve(root, 'dist') : o.distRoot
+  const examples = o.staticRoot === undefined ? resolve(root, 'examples') : o.staticRoot
+  if (dist !== false) mounts.push({ prefix: '/dist/', root: dist })
+  if (examples !== false) mounts.push({ prefix: '/', root: examples })
+  return mounts
+}
+
+/** The server's parts, wired together but not yet listening. */
+function assemble(o: ResolvedOptions): { ctx: ServerContext; routing: RoutingRunner; scheduler: DeadlineScheduler; unsubscribe: () => void } {
+  const store = storeOf(o)
+  const events = createNanoEvents<ServerEvents>()
+  const config = engineConfig(o)
+  const now = (): number => o.clock.now()
+  const service = new ConversationService(store, config, now, events)
+  const hub = new Hub(config)
+  const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, closing: false }
+  const routing = new RoutingRunner(ctx)
+  hub.onRouting = () => routing.request()
+  events.on('transition', (e) => ctx.metrics.transition(e.reason))
+  const unsubscribe = store.subscribe((m) => hub.deliver(m))
+  const scheduler = new DeadlineScheduler({
+    store,
+    now,
+    pollMs: o.pollMs,
+    fire: (d) => fire(ctx, d),
+    onError: (error) => events.emit('error', { error, context: 'scheduler' }),
+  })
+  service.deadlinesChanged = () => scheduler.poke()
+  return { ctx, routing, scheduler, unsubscribe }
+}
+
+/**
+ * Starts a holdline server.
+ * @example
+ * const server = await createServer({ port: 8080, agentTokens: { secret: { id: 'ana', name: 'Ana' } } })
+ * server.on('transition', (e) => console.log(e.conversationId, e.to, e.reason))
+ * await server.close()
+ */
+export async function createServer(options: ServerOptions = {}): Promise<HoldlineServer> {
+  const o = resolveOptions(options)
+  const { ctx, routing, scheduler, unsubscribe } = assemble(o)
+  const mounts = mountsOf(o)
+  const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
+  const { wss, connections } = attachEndpoints(ctx, http)
+  await listen(http, o.port, o.host)
+  scheduler.start()
+  const sweep = setInterval(() => sweepDead(ctx, connections), Math.min(o.heartbeatMs, 5_000))
+  sweep.unref()
+  const port = (http.address() as AddressInfo).port
+  const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host
+  const shutdown = async (): Promise<void> => {
+    ctx.closing = true
+    clearInterval(sweep)
+    scheduler.stop()
+    for (const conn of connections) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
+    await routing.idle()
+    for (const client of wss.clients) client.terminate()
+    wss.close()
+    await new Promise<void>((r) => http.close(() => r()))
+    unsubscribe()
+    // A store passed in belongs to the caller (it may be shared with other servers).
+    if (typeof o.store !== 'object') await ctx.store.close()
+  }
+  let closed: Promise<void> | undefined
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    store: ctx.store,
+    on: (event, listener) => ctx.events.on(event, listener),
+    close: () => (closed ??= shutdown()),
+  }
+}
+
+/** A due deadline: run the time rules on its conversation (and routing, for capacity release). */
+async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
+  await ctx.service.run(deadline.conversationId, () => null)
+  if (deadline.kind === 'capacity') await ctx.store.publish({ type: 'routing' })
+}
+
+/**
+ * Half-open sockets (a phone that lost its network keeps nothing open, but the server's side stays
+ * OPEN): probe each socket with a protocol ping and drop the ones silent past the dead-connection limit.
+ */
+function sweepDead(ctx: ServerContext, connections: Set<AnyConnection>): void {
+  const limit = deadAfterMs(ctx.config)
+  const now = ctx.now()
+  for (const conn of connections) {
+    if (now - conn.lastAliveAt > limit) conn.ws.terminate()
+    else conn.ws.ping(undefined, undefined, () => {})
+  }
+}
+
+function listen(http: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    http.once('error', reject)
+    http.listen(port, host, () => {
+      http.off('error', reject)
+      resolvePromise()
+    })
+  })
+}

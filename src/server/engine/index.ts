@@ -1,0 +1,6 @@
+export * from './types.js'
+export * from './events.js'
+export * from './presence.js'
+export * from './transitions.js'
+export * from './tick.js'
+export * from './routing.js'

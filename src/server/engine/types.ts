@@ -1,0 +1,106 @@
+/**
+ * Data the conversation engine works on. Plain JSON-friendly records so any store can keep them.
+ */
+import type {
+  AgentInfo,
+  AutomatedMessageId,
+  Author,
+  ConversationStatus,
+  TranscriptItem,
+  TransitionReason,
+} from '../../protocol/frames.js'
+
+/** One customer connection (one socket of one tab), as presence sees it. */
+export interface CustomerConnection {
+  tabId: string
+  /** Last time anything arrived on this connection. */
+  lastHeardAt: number
+  /** Set when the connection closed or its tab said `away`; a later frame revives it. */
+  goneAt?: number
+}
+
+/** A conversation record, as kept by the store. */
+export interface Conversation {
+  id: string
+  widgetId: string
+  customer: { name?: string }
+  status: ConversationStatus
+  createdAt: number
+  /** When the current status was entered. */
+  statusAt: number
+  /** Assigned agent (active and wrap-up). */
+  agent?: AgentInfo
+  /** Agent affinity (R10, R11): offered only to this agent while it is online with room. */
+  preferredAgentId?: string
+  /** SHA-256 (hex) of the resume token; the token itself is never stored. */
+  tokenHash: string
+  /** Highest sequence number recorded (0 when none). */
+  lastSeq: number
+  /** Last moment any connection of the customer was heard, or an away beacon arrived. */
+  lastHeardAt: number
+  connections: Record<string, CustomerConnection>
+  /** Presence as last announced to agents. */
+  presence: 'connected' | 'disconnected'
+  /** When the assigned agent lost every connection (R11), while it has not come back. */
+  agentAwayAt?: number
+  /** When the conversation left Open/Active (ended), and why: decides R10. */
+  endedAt?: number
+  endedBy?: TransitionReason
+}
+
+/** An item to record; the store gives it its `seq` and `id`. */
+export type Draft =
+  | {
+      kind: 'message'
+      from: Author
+      text: string
+      at: number
+      clientId?: string
+      automated?: AutomatedMessageId
+      agent?: AgentInfo
+    }
+  | { kind: 'status'; status: ConversationStatus; reason: TransitionReason; at: number; agent?: AgentInfo }
+
+/** What one engine step decided: the new record and the items to record with it. */
+export interface Step {
+  conversation: Conversation
+  drafts: Draft[]
+}
+
+/** Wrap-up capacity policy (R9). */
+export type WrapUpCapacity = 'block' | 'release' | number
+
+/** The engine's configuration (durations in ms). */
+export interface EngineConfig {
+  graceMs: number
+  agentGraceMs: number
+  heartbeatMs: number
+  wrapUpAutoCloseMs: number
+  wrapUpCapacity: WrapUpCapacity
+  openAutoCloseMs: number
+  reconnectWindowMs: number | undefined
+  messages: Readonly<Record<AutomatedMessageId, string>>
+}
+
+/** Kinds of deadline a conversation can have. */
+export type DeadlineKind = 'grace' | 'liveness' | 'wrap-up' | 'queue' | 'agent-grace' | 'capacity'
+
+/** A deadline: at `at`, re-evaluate conversation `conversationId`. */
+export interface Deadline {
+  conversationId: string
+  kind: DeadlineKind
+  at: number
+}
+
+/** An agent as routing sees it. */
+export interface AgentRecord {
+  id: string
+  name: string
+  capacity: number
+  /** Ids of its live connections (across processes). */
+  connections: string[]
+  /** When the last connection went, while none is back. */
+  awaySince?: number
+}
+
+export type { TranscriptItem }

@@ -1,0 +1,14 @@
+/**
+ * holdline server: `import { createServer } from 'holdline/server'`.
+ *
+ * @example
+ * import { createServer } from 'holdline/server'
+ * const server = await createServer({ port: 8080, agentTokens: { secret: 'ana' } })
+ * console.log(server.url)
+ */
+export { createServer, type HoldlineServer } from './create-server.js'
+export { DEFAULTS as SERVER_DEFAULTS, type ServerOptions, type AgentTokenConfig, type ServerClock } from './options.js'
+export type { ServerEvents, TransitionEvent, ItemEvent, ServerErrorEvent } from './engine/events.js'
+export type { Conversation, WrapUpCapacity, Deadline, DeadlineKind, AgentRecord, Draft, Step } from './engine/types.js'
+export type { Store, BusMessage, Mutator, TransactResult, RecordedAck, ConversationFilter } from './store/types.js'
+export { MemoryStore } from './store/memory-store.js'

@@ -1,0 +1,252 @@
+/**
+ * One agent socket on `/v1/agent`: `auth` first, then accept / message / end / close / typing.
+ * Capacity and offers come from routing; the agent's presence drives R11.
+ */
+import type WebSocket from 'ws'
+import {
+  PROTOCOL_VERSION,
+  type AgentFrame,
+  type AgentMessageFrame,
+  type AuthFrame,
+  type ServerToAgentFrame,
+  type TranscriptItem,
+} from '../../protocol/frames.js'
+import { parseAgentFrame } from '../../protocol/validate.js'
+import { eligibleAgents } from '../engine/routing.js'
+import { accept, agentBack, agentGone, transition } from '../engine/transitions.js'
+import type { Conversation } from '../engine/types.js'
+import { findAgent, type AgentIdentity } from './agent-auth.js'
+import { Connection } from './connection.js'
+import type { ServerContext } from './context.js'
+import { currentLoads } from './routing-runner.js'
+import { snapshotOf } from './snapshot.js'
+
+type Targeted = Exclude<AgentFrame, AuthFrame | { type: 'ping' }>
+
+/** An agent connection. */
+export class AgentConnection extends Connection<ServerToAgentFrame> {
+  /** Set once `ready` is out. */
+  agent: AgentIdentity | undefined
+  /** Set once registered (during auth), so a close mid-auth still cleans up. */
+  private registered: AgentIdentity | undefined
+  /** Open conversations offered on this connection. */
+  readonly offered = new Set<string>()
+  /** Conversations this connection follows, with the highest seq sent. */
+  private readonly sentSeq = new Map<string, number>()
+  private lastCapacity = ''
+  private queue: Promise<void> = Promise.resolve()
+  /** Items that arrived while `ready` was being prepared; delivered right after it. */
+  private early: Array<{ conversationId: string; items: readonly TranscriptItem[] }> | undefined = []
+
+  constructor(id: string, ws: WebSocket, private readonly ctx: ServerContext) {
+    super(id, ws, ctx.options.limits, ctx.metrics, ctx.now)
+  }
+
+  receive(data: WebSocket.RawData, isBinary: boolean): void {
+    const text = this.admit(data, isBinary)
+    if (text === undefined) return
+    const parsed = parseAgentFrame(text, this.parseLimits)
+    if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
+    this.queue = this.queue.then(() => this.handleSafely(parsed.frame))
+  }
+
+  private async handleSafely(frame: AgentFrame): Promise<void> {
+    if (this.ctx.closing) return this.refuse('server-closing', 'the server is shutting down')
+    try {
+      await this.handle(frame)
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: `agent:${frame.type}` })
+      const ref = 'conversationId' in frame ? frame.conversationId : frame.type
+      this.refuse('store-unavailable', 'the frame could not be applied; retry later', { ref })
+    }
+  }
+
+  private async handle(frame: AgentFrame): Promise<void> {
+    if (frame.type === 'auth') return this.onAuth(frame)
+    if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t })
+    const agent = this.agent
+    if (!agent) return this.refuse('not-ready', 'send auth first', { ref: frame.type })
+    const conv = await this.ctx.store.get(frame.conversationId)
+    if (!conv) return this.refuse('not-found', 'no such conversation', { ref: frame.conversationId })
+    if (frame.type === 'accept') return this.onAccept(agent, conv)
+    if (conv.agent?.id !== agent.id) return this.refuse('forbidden', 'this conversation is not assigned to you', { ref: conv.id })
+    return this.onAssigned(agent, conv, frame)
+  }
+
+  private async onAssigned(agent: AgentIdentity, conv: Conversation, frame: Targeted): Promise<void> {
+    const { config } = this.ctx
+    const mine = (c: Conversation): boolean => c.agent?.id === agent.id
+    switch (frame.type) {
+      case 'message':
+        return this.onMessage(agent, conv, frame)
+      case 'typing':
+        if (conv.status === 'active') await this.ctx.store.publish({ type: 'typing', conversationId: conv.id, from: 'agent', agentId: agent.id })
+        return
+      case 'end': {
+        const r = await this.ctx.service.run(conv.id, (c, now) => (mine(c) && c.status === 'active' ? transition(c, 'wrap-up', 'agent-ended', now, config) : null))
+        if (r?.conversation.status !== 'wrap-up' || r.items.length === 0) this.refuse('conflict', `the conversation is ${r?.conversation.status ?? conv.status}`, { ref: conv.id })
+        return
+      }
+      case 'close': {
+        const closable = (c: Conversation): boolean => mine(c) && (c.status === 'wrap-up' || c.status === 'active')
+        const r = await this.ctx.service.run(conv.id, (c, now) => (closable(c) ? transition(c, 'closed', 'agent-closed', now, config) : null))
+        if (!r || r.previous.status === 'closed') this.refuse('conflict', 'the conversation is already closed', { ref: conv.id })
+        return
+      }
+      case 'accept':
+        return
+    }
+  }
+
+  private async onAuth(frame: AuthFrame): Promise<void> {
+    if (this.agent) return this.refuse('already-started', 'already authenticated', { ref: 'auth' })
+    if (frame.v !== PROTOCOL_VERSION) return this.refuse('unsupported-version', `protocol version ${frame.v} is not supported`, { fatal: true })
+    const found = findAgent(this.ctx.options.agentTokens, frame.token, this.ctx.options.defaultCapacity)
+    if (!found) return this.refuse('unauthorized', 'unknown agent token', { fatal: true })
+    if (frame.capacity !== undefined && (frame.capacity < 1 || frame.capacity > 1000)) {
+      return this.refuse('bad-frame', 'capacity must be from 1 to 1000', { ref: 'auth' })
+    }
+    const agent = { ...found, capacity: frame.capacity ?? found.capacity }
+    // Registered before the snapshots are read, so nothing recorded meanwhile is missed (see `early`).
+    this.ctx.hub.addAgent(agent.id, this)
+    this.registered = agent
+    await this.ctx.store.updateAgent(agent.id, (prev) => ({
+      id: agent.id,
+      name: agent.name,
+      capacity: agent.capacity,
+      connections: [...(prev?.connections ?? []).filter((c) => c !== this.id), this.id],
+    }))
+    await this.comeBack(agent)
+    await this.sendReady(agent)
+    this.agent = agent
+    const early = this.early ?? []
+    this.early = undefined
+    for (const { conversationId, items } of early) this.deliver(conversationId, items)
+    await this.ctx.store.publish({ type: 'routing' })
+  }
+
+  /** R11: an agent back inside its grace window keeps its conversations. */
+  private async comeBack(agent: AgentIdentity): Promise<void> {
+    const assigned = await this.ctx.store.listConversations({ agentId: agent.id, statuses: ['active'] })
+    for (const conv of assigned) {
+      if (conv.agentAwayAt !== undefined) await this.ctx.service.run(conv.id, (c, now) => agentBack(c, now, this.ctx.config))
+    }
+  }
+
+  private async sendReady(agent: AgentIdentity): Promise<void> {
+    const { store, config } = this.ctx
+    const assigned = await store.listConversations({ agentId: agent.id, statuses: ['active', 'wrap-up'] })
+    const conversations = await Promise.all(assigned.map((c) => snapshotOf(c, store, config)))
+    const { loads, open } = await currentLoads(this.ctx)
+    const offered = open.filter((c) => eligibleAgents(c, loads).includes(agent.id)).sort((a, b) => a.statusAt - b.statusAt)
+    const offers = await Promise.all(offered.map((c) => snapshotOf(c, store, config)))
+    for (const s of [...conversations, ...offers]) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0)
+    for (const s of offers) this.offered.add(s.id)
+    this.send({
+      type: 'ready',
+      v: PROTOCOL_VERSION,
+      agent,
+      conversations,
+      offers,
+      graceMs: config.graceMs,
+      agentGraceMs: config.agentGraceMs,
+      heartbeatMs: config.heartbeatMs,
+    })
+  }
+
+  private async onAccept(agent: AgentIdentity, conv: Conversation): Promise<void> {
+    if (conv.status !== 'open') return this.refuse('conflict', `the conversation is ${conv.status}`, { ref: conv.id })
+    const { loads } = await currentLoads(this.ctx)
+    const load = loads.find((l) => l.agent.id === agent.id)
+    if (!load || load.used >= load.agent.capacity) return this.refuse('capacity-full', 'no free capacity', { ref: conv.id })
+    if (!eligibleAgents(conv, loads).includes(agent.id)) return this.refuse('forbidden', 'this conversation is not offered to you', { ref: conv.id })
+    const info = { id: agent.id, name: agent.name }
+    const r = await this.ctx.service.run(conv.id, (c, now) => (c.status === 'open' ? accept(c, info, now, this.ctx.config) : null))
+    if (!r || r.previous.status !== 'open' || r.conversation.agent?.id !== agent.id) {
+      return this.refuse('conflict', 'the conversation was taken', { ref: conv.id })
+    }
+    this.offered.delete(conv.id)
+  }
+
+  private async onMessage(agent: AgentIdentity, conv: Conversation, frame: AgentMessageFrame): Promise<void> {
+    if (!this.checkText(frame.text, frame.clientId)) return
+    const ack = (a: { seq: number; messageId: string }): void =>
+      this.send({ type: 'ack', clientId: frame.clientId, conversationId: conv.id, ...a })
+    const known = await this.ctx.store.findAck(conv.id, frame.clientId)
+    if (known) return ack(known)
+    const info = { id: agent.id, name: agent.name }
+    const r = await this.ctx.service.run(conv.id, (c, now) =>
+      c.status === 'active' && c.agent?.id === agent.id
+        ? { conversation: c, drafts: [{ kind: 'message', from: 'agent', text: frame.text, at: now, clientId: frame.clientId, agent: info }] }
+        : null,
+    )
+    const item = r?.items.find((i) => i.kind === 'message' && i.clientId === frame.clientId)
+    const recorded = r?.duplicates.get(frame.clientId) ?? (item?.kind === 'message' ? { seq: item.seq, messageId: item.id } : undefined)
+    if (recorded) return ack(recorded)
+    this.refuse('conflict', `the conversation is ${r?.conversation.status ?? conv.status}`, { ref: frame.clientId })
+  }
+
+  /** Until `ready` is out, only answers to this connection's own frames go out (ready, error, pong). */
+  override send(frame: ServerToAgentFrame): void {
+    if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
+    super.send(frame)
+  }
+
+  /** Starts following a conversation from `seq` (its snapshot was sent up to there). */
+  follow(conversationId: string, seq: number): void {
+    this.sentSeq.set(conversationId, Math.max(seq, this.sentSeq.get(conversationId) ?? 0))
+  }
+
+  /** Sends recorded items of a followed (or newly assigned) conversation, each once, in order. */
+  deliver(conversationId: string, items: readonly TranscriptItem[]): void {
+    if (this.early) {
+      this.early.push({ conversationId, items })
+      return
+    }
+    let sent = this.sentSeq.get(conversationId) ?? 0
+    for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
+      if (item.seq <= sent) continue
+      sent = item.seq
+      this.send({ type: 'event', conversationId, item })
+    }
+    this.sentSeq.set(conversationId, sent)
+  }
+
+  /** Sends `capacity` when it changed. */
+  capacity(used: number, total: number): void {
+    const key = `${used}/${total}`
+    if (key === this.lastCapacity) return
+    this.lastCapacity = key
+    this.send({ type: 'capacity', used, total })
+  }
+
+  /** The socket closed; when it was the agent's last one, R11 starts. */
+  async onClose(): Promise<void> {
+    this.closed = true
+    await this.queue
+    const agent = this.registered
+    if (!agent) return
+    this.ctx.hub.removeAgent(agent.id, this)
+    try {
+      const record = await this.ctx.store.updateAgent(agent.id, (prev) => {
+        const connections = (prev?.connections ?? []).filter((c) => c !== this.id)
+        const base = { id: agent.id, name: agent.name, capacity: prev?.capacity ?? agent.capacity, connections }
+        return connections.length === 0 ? { ...base, awaySince: this.ctx.now() } : base
+      })
+      if (record.connections.length === 0) await this.goneEverywhere(agent)
+      await this.ctx.store.publish({ type: 'routing' })
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: 'agent:close' })
+    }
+  }
+
+  private async goneEverywhere(agent: AgentIdentity): Promise<void> {
+    const assigned = await this.ctx.store.listConversations({ agentId: agent.id, statuses: ['active'] })
+    for (const conv of assigned) {
+      await this.ctx.service.run(conv.id, (c, now) => (c.agent?.id === agent.id ? agentGone(c, now, this.ctx.config) : null))
+    }
+    // A new connection may have authenticated while this ran: then the agent is back after all.
+    const record = await this.ctx.store.getAgent(agent.id)
+    if (record && record.connections.length > 0) await this.comeBack(agent)
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * What the network layer shares: one object per server, handed to every endpoint.
+ */
+import type { Emitter } from 'nanoevents'
+import type { ServerEvents } from '../engine/events.js'
+import type { EngineConfig } from '../engine/types.js'
+import type { ResolvedOptions } from '../options.js'
+import type { ConversationService } from '../service.js'
+import type { Store } from '../store/types.js'
+import type { Hub } from './hub.js'
+import type { Metrics } from './metrics.js'
+
+export interface ServerContext {
+  options: ResolvedOptions
+  config: EngineConfig
+  store: Store
+  service: ConversationService
+  hub: Hub
+  metrics: Metrics
+  events: Emitter<ServerEvents>
+  now: () => number
+  /** True once close() began: new work is refused with `server-closing`. */
+  closing: boolean
+}

@@ -1,0 +1,162 @@
+/**
+ * One customer socket on `/v1/customer`: the frames after `hello`, delivery of recorded items (replay
+ * then live, each once and in order), and presence inputs (every frame is "heard").
+ */
+import type WebSocket from 'ws'
+import type { CustomerFrame, CustomerMessageFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
+import { parseCustomerFrame } from '../../protocol/validate.js'
+import { connectionClosed, heard, tabAway } from '../engine/presence.js'
+import { customerEnd, isLive } from '../engine/transitions.js'
+import type { Conversation, Step } from '../engine/types.js'
+import { stepOf } from '../service.js'
+import { Connection } from './connection.js'
+import type { ServerContext } from './context.js'
+import { handleHello } from './customer-hello.js'
+
+/** A customer connection. */
+export class CustomerConnection extends Connection<ServerToCustomerFrame> {
+  tabId: string | undefined
+  conversationId: string | undefined
+  /** Highest seq sent on this socket: nothing at or below it is sent again. */
+  sentSeq = 0
+  private replaying = false
+  private buffered: TranscriptItem[] = []
+  /** Frames are handled one at a time, in arrival order. */
+  private queue: Promise<void> = Promise.resolve()
+
+  constructor(id: string, ws: WebSocket, readonly ctx: ServerContext) {
+    super(id, ws, ctx.options.limits, ctx.metrics, ctx.now)
+  }
+
+  /** Entry point for one raw WebSocket message. */
+  receive(data: WebSocket.RawData, isBinary: boolean): void {
+    const text = this.admit(data, isBinary)
+    if (text === undefined) return
+    const parsed = parseCustomerFrame(text, this.parseLimits)
+    if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
+    this.queue = this.queue.then(() => this.handleSafely(parsed.frame))
+  }
+
+  private async handleSafely(frame: CustomerFrame): Promise<void> {
+    if (this.ctx.closing) return this.refuse('server-closing', 'the server is shutting down')
+    try {
+      await this.handle(frame)
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: `customer:${frame.type}` })
+      const ref = frame.type === 'message' ? frame.clientId : frame.type
+      this.refuse('store-unavailable', 'the frame could not be applied; retry later', { ref })
+    }
+  }
+
+  private async handle(frame: CustomerFrame): Promise<void> {
+    if (frame.type === 'hello') return handleHello(this, frame)
+    const id = this.conversationId
+    if (id === undefined) {
+      if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t })
+      return this.refuse('not-ready', 'send hello first', { ref: frame.type })
+    }
+    switch (frame.type) {
+      case 'message':
+        return this.onMessage(id, frame)
+      case 'ack':
+        return this.onAck(id, frame.seq)
+      case 'ping':
+        this.send({ type: 'pong', t: frame.t })
+        return void (await this.touch(id))
+      case 'typing': {
+        const agentId = (await this.touch(id))?.conversation.agent?.id
+        if (agentId) await this.ctx.store.publish({ type: 'typing', conversationId: id, from: 'customer', agentId })
+        return
+      }
+      case 'end':
+        return void (await this.run(id, (conv, now) => customerEnd(this.heardIn(conv, now), now, this.ctx.config)))
+      case 'away':
+        return void (await this.run(id, (conv, now) => stepOf(tabAway(conv, this.tabId ?? this.id, now))))
+    }
+  }
+
+  /** Runs an operation on this connection's conversation. */
+  run(id: string, op: (conv: Conversation, now: number) => Step | null): ReturnType<ServerContext['service']['run']> {
+    return this.ctx.service.run(id, op)
+  }
+
+  /** The record with this connection heard at `now`. */
+  heardIn(conv: Conversation, now: number): Conversation {
+    return heard(conv, this.id, this.tabId ?? this.id, now)
+  }
+
+  private touch(id: string): ReturnType<ServerContext['service']['run']> {
+    return this.run(id, (conv, now) => stepOf(this.heardIn(conv, now)))
+  }
+
+  private async onMessage(id: string, frame: CustomerMessageFrame): Promise<void> {
+    if (!this.checkText(frame.text, frame.clientId)) return
+    const known = await this.ctx.store.findAck(id, frame.clientId)
+    if (known) {
+      await this.touch(id)
+      return this.send({ type: 'ack', clientId: frame.clientId, ...known })
+    }
+    let ended = false
+    const result = await this.run(id, (conv, now) => {
+      const live = this.heardIn(conv, now)
+      ended = !isLive(conv.status)
+      if (ended) return stepOf(live)
+      return { conversation: live, drafts: [{ kind: 'message', from: 'customer', text: frame.text, at: now, clientId: frame.clientId }] }
+    })
+    if (!result) return
+    if (ended) return this.refuse('conversation-ended', 'the conversation has ended', { ref: frame.clientId })
+    const dup = result.duplicates.get(frame.clientId)
+    const item = result.items.find((i) => i.kind === 'message' && i.clientId === frame.clientId)
+    const ack = dup ?? (item && item.kind === 'message' ? { seq: item.seq, messageId: item.id } : undefined)
+    if (ack) this.send({ type: 'ack', clientId: frame.clientId, ...ack })
+  }
+
+  private async onAck(id: string, seq: number): Promise<void> {
+    const conv = await this.ctx.store.get(id)
+    if (conv && seq > conv.lastSeq) {
+      this.refuse('ack-invalid', `seq ${seq} was never sent (last is ${conv.lastSeq})`, { ref: 'ack' })
+    }
+    await this.touch(id)
+  }
+
+  /** Binds this socket to a conversation and replays the items after `afterSeq`, then goes live. */
+  async attach(conv: Conversation, afterSeq: number): Promise<void> {
+    this.conversationId = conv.id
+    this.sentSeq = afterSeq
+    this.replaying = true
+    this.ctx.hub.addCustomer(conv.id, this)
+    try {
+      const items = await this.ctx.store.transcript(conv.id, afterSeq)
+      this.replaying = false
+      this.deliver([...items, ...this.buffered])
+    } finally {
+      this.replaying = false
+      this.buffered = []
+    }
+  }
+
+  /** Sends recorded items in order, each at most once. */
+  deliver(items: readonly TranscriptItem[]): void {
+    if (this.replaying) {
+      this.buffered.push(...items)
+      return
+    }
+    for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
+      if (item.seq <= this.sentSeq) continue
+      this.sentSeq = item.seq
+      this.send({ type: 'event', item })
+    }
+  }
+
+  /** The socket closed: the connection is gone (the window counts from when it was last heard). */
+  async onClose(): Promise<void> {
+    this.closed = true
+    const id = this.conversationId
+    if (id === undefined) return
+    this.ctx.hub.removeCustomer(id, this)
+    await this.queue
+    await this.run(id, (conv) => stepOf(connectionClosed(conv, this.id))).catch((error: unknown) => {
+      this.ctx.events.emit('error', { error, context: 'customer:close' })
+    })
+  }
+}

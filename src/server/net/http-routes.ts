@@ -1,0 +1,131 @@
+/**
+ * HTTP routes on the server's port: health, metrics, the conversation API, the away beacon, static files.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AwayBeacon, ConversationStatus } from '../../protocol/frames.js'
+import { MAX_ID_LENGTH } from '../../protocol/limits.js'
+import { tabAway } from '../engine/presence.js'
+import { findAgent, isAdmin } from './agent-auth.js'
+import type { ServerContext } from './context.js'
+import { originAllowed } from './origin.js'
+import { apiViewOf } from './snapshot.js'
+import { serveStatic, type StaticMount } from './static-files.js'
+import { tokenMatches } from './tokens.js'
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+/**
+ * Handles one HTTP request. Never throws: failures answer 500/503 and are reported as `error` events.
+ * @example http.createServer((req, res) => void handleHttp(ctx, mounts, req, res))
+ */
+export async function handleHttp(ctx: ServerContext, mounts: StaticMount[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    await route(ctx, mounts, req, res)
+  } catch (error) {
+    ctx.events.emit('error', { error, context: `http:${req.method} ${req.url}` })
+    if (!res.headersSent) json(res, 503, { error: 'store-unavailable' })
+    else res.end()
+  }
+}
+
+async function route(ctx: ServerContext, mounts: StaticMount[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  const path = url.pathname
+  if (path === '/v1/away') return away(ctx, req, res)
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method-not-allowed' })
+  if (path === '/healthz') return json(res, 200, { ok: true })
+  if (path === '/metrics') return metrics(ctx, res)
+  const api = /^\/api\/conversations\/([^/]+)$/.exec(path)
+  if (api) return conversation(ctx, decodeURIComponent(api[1] ?? ''), req, res)
+  if (path.startsWith('/api/') || path.startsWith('/v1/')) return json(res, 404, { error: 'not-found' })
+  if (await serveStatic(mounts, path, req, res)) return
+  json(res, 404, { error: 'not-found' })
+}
+
+async function metrics(ctx: ServerContext, res: ServerResponse): Promise<void> {
+  const byState: Record<ConversationStatus, number> = { open: 0, active: 0, 'wrap-up': 0, closed: 0 }
+  for (const c of await ctx.store.listConversations()) byState[c.status] += 1
+  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+  res.end(ctx.metrics.render(byState))
+}
+
+async function conversation(ctx: ServerContext, id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const header = req.headers.authorization ?? ''
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
+  const agent = token ? findAgent(ctx.options.agentTokens, token, 1) : undefined
+  if (!token || (!agent && !isAdmin(ctx.options.adminTokens, token))) {
+    return json(res, 401, { error: 'unauthorized', message: 'an agent or admin token is required' }, { 'www-authenticate': 'Bearer' })
+  }
+  const conv = await ctx.store.get(id)
+  if (!conv) return json(res, 404, { error: 'not-found', message: 'no such conversation' })
+  json(res, 200, await apiViewOf(conv, ctx.store, ctx.config))
+}
+
+function corsHeaders(ctx: ServerContext, origin: string | undefined): Record<string, string> | undefined {
+  if (!originAllowed(ctx.options.allowedOrigins, origin)) return undefined
+  return {
+    'access-control-allow-origin': origin ?? '*',
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': 'content-type',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  }
+}
+
+/** POST /v1/away: the page is leaving (sendBeacon). Starts that tab's window now. */
+async function away(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const cors = corsHeaders(ctx, req.headers.origin)
+  if (!cors) {
+    ctx.metrics.refused('origin-forbidden')
+    return json(res, 403, { error: 'origin-forbidden' })
+  }
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, cors)
+    return void res.end()
+  }
+  if (req.method !== 'POST') return json(res, 405, { error: 'method-not-allowed' }, cors)
+  const body = await readBody(req, ctx.options.limits.maxFrameBytes)
+  const beacon = body === undefined ? undefined : parseBeacon(body)
+  if (!beacon) {
+    ctx.metrics.refused('bad-frame')
+    return json(res, 400, { error: 'bad-frame' }, cors)
+  }
+  const conv = await ctx.store.get(beacon.conversationId)
+  if (!conv || !tokenMatches(beacon.token, conv.tokenHash)) {
+    ctx.metrics.refused('token-invalid')
+    return json(res, 403, { error: 'token-invalid' }, cors)
+  }
+  await ctx.service.run(conv.id, (c, now) => ({ conversation: tabAway(c, beacon.tabId, now), drafts: [] }))
+  res.writeHead(204, cors)
+  res.end()
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+    })
+    req.on('end', () => resolvePromise(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+/** JSON or text/plain (sendBeacon sends strings as text/plain) with the same JSON body. */
+function parseBeacon(body: string): AwayBeacon | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  const { conversationId, token, tabId } = value as Record<string, unknown>
+  const ok = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH * 2
+  return ok(conversationId) && ok(token) && ok(tabId) ? { conversationId, token, tabId } : undefined
+}

@@ -1,0 +1,88 @@
+/**
+ * The connections this process holds, and the delivery of store fan-out messages to them.
+ */
+import type { TranscriptItem } from '../../protocol/frames.js'
+import { presenceOf } from '../engine/presence.js'
+import type { Conversation, EngineConfig } from '../engine/types.js'
+import type { BusMessage } from '../store/types.js'
+import type { AgentConnection } from './agent-session.js'
+import type { CustomerConnection } from './customer-session.js'
+
+/** Registry of local connections. @example hub.deliver({ type: 'routing' }) */
+export class Hub {
+  readonly customers = new Map<string, Set<CustomerConnection>>()
+  readonly agents = new Map<string, Set<AgentConnection>>()
+  /** Set by the server: recompute offers and capacity for local agents. */
+  onRouting: () => void = () => {}
+
+  constructor(private readonly config: EngineConfig) {}
+
+  addCustomer(conversationId: string, conn: CustomerConnection): void {
+    add(this.customers, conversationId, conn)
+  }
+
+  removeCustomer(conversationId: string, conn: CustomerConnection): void {
+    remove(this.customers, conversationId, conn)
+  }
+
+  addAgent(agentId: string, conn: AgentConnection): void {
+    add(this.agents, agentId, conn)
+  }
+
+  removeAgent(agentId: string, conn: AgentConnection): void {
+    remove(this.agents, agentId, conn)
+  }
+
+  /** All local agent connections. */
+  allAgents(): AgentConnection[] {
+    return [...this.agents.values()].flatMap((set) => [...set])
+  }
+
+  /** Handles one message from the store's fan-out. */
+  deliver(message: BusMessage): void {
+    if (message.type === 'routing') return this.onRouting()
+    if (message.type === 'typing') return this.typing(message.conversationId, message.from, message.agentId)
+    this.changed(message.conversation, message.previous, message.items)
+  }
+
+  private changed(conv: Conversation, previous: Conversation | undefined, items: TranscriptItem[]): void {
+    for (const customer of this.customers.get(conv.id) ?? []) customer.deliver(items)
+    const presenceChanged = previous !== undefined && previous.presence !== conv.presence
+    for (const agent of this.agentsFor(conv, previous)) {
+      agent.deliver(conv.id, items)
+      if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config) })
+    }
+  }
+
+  /** Agent connections that follow `conv`: its assigned agent (before and after) and those offered it. */
+  private agentsFor(conv: Conversation, previous: Conversation | undefined): Set<AgentConnection> {
+    const out = new Set<AgentConnection>()
+    for (const id of [conv.agent?.id, previous?.agent?.id]) {
+      if (id) for (const a of this.agents.get(id) ?? []) out.add(a)
+    }
+    for (const a of this.allAgents()) if (a.offered.has(conv.id)) out.add(a)
+    return out
+  }
+
+  /** Typing goes to the customer's tabs, or to the assigned agent's consoles; never recorded. */
+  private typing(conversationId: string, from: 'customer' | 'agent', agentId: string | undefined): void {
+    if (from === 'agent') {
+      for (const c of this.customers.get(conversationId) ?? []) c.send({ type: 'typing', from })
+      return
+    }
+    for (const a of (agentId && this.agents.get(agentId)) || []) a.send({ type: 'typing', from, conversationId })
+  }
+}
+
+function add<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  const set = map.get(key) ?? new Set<T>()
+  set.add(value)
+  map.set(key, set)
+}
+
+function remove<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  const set = map.get(key)
+  if (!set) return
+  set.delete(value)
+  if (set.size === 0) map.delete(key)
+}

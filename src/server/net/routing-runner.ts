@@ -1,0 +1,86 @@
+/**
+ * Turns the pure routing decision into frames for this process's agent connections: `offer` for
+ * new offers, `offer-withdrawn` for withdrawn ones, `capacity` when capacity in use changed.
+ */
+import { capacityUsed, computeOffers, type AgentLoad } from '../engine/routing.js'
+import type { Conversation } from '../engine/types.js'
+import type { AgentConnection } from './agent-session.js'
+import type { ServerContext } from './context.js'
+import { snapshotOf } from './snapshot.js'
+
+/** Current load of every known agent, derived from the conversations assigned to it. */
+export async function currentLoads(ctx: ServerContext): Promise<{ loads: AgentLoad[]; open: Conversation[] }> {
+  const [open, assigned, agents] = await Promise.all([
+    ctx.store.listConversations({ statuses: ['open'] }),
+    ctx.store.listConversations({ statuses: ['active', 'wrap-up'] }),
+    ctx.store.listAgents(),
+  ])
+  const now = ctx.now()
+  const loads = agents.map((agent) => ({ agent, used: capacityUsed(agent.id, assigned, now, ctx.config.wrapUpCapacity) }))
+  return { loads, open }
+}
+
+/**
+ * Recomputes offers; runs are serialised and coalesced (a request during a run causes one more run).
+ * @example routing.request()
+ */
+export class RoutingRunner {
+  private running: Promise<void> | undefined
+  private again = false
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  request(): void {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.run()
+      .catch((error: unknown) => this.ctx.events.emit('error', { error, context: 'routing' }))
+      .finally(() => {
+        this.running = undefined
+        if (this.again) {
+          this.again = false
+          this.request()
+        }
+      })
+  }
+
+  /** Resolves when no run is pending (tests and close()). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running
+  }
+
+  private async run(): Promise<void> {
+    const agents = this.ctx.hub.allAgents().filter((a) => a.agent !== undefined)
+    if (agents.length === 0) return
+    const { loads, open } = await currentLoads(this.ctx)
+    const offers = computeOffers(open, loads)
+    const byId = new Map(open.map((c) => [c.id, c]))
+    for (const conn of agents) {
+      const identity = conn.agent
+      if (!identity) continue
+      await this.update(conn, offers.get(identity.id) ?? [], byId)
+      const load = loads.find((l) => l.agent.id === identity.id)
+      conn.capacity(load?.used ?? 0, load?.agent.capacity ?? identity.capacity)
+    }
+  }
+
+  private async update(conn: AgentConnection, wanted: string[], byId: Map<string, Conversation>): Promise<void> {
+    for (const id of [...conn.offered]) {
+      if (wanted.includes(id)) continue
+      conn.offered.delete(id)
+      const taken = byId.get(id) === undefined && (await this.ctx.store.get(id))?.agent?.id === conn.agent?.id
+      if (!taken) conn.send({ type: 'offer-withdrawn', conversationId: id })
+    }
+    for (const id of wanted) {
+      if (conn.offered.has(id) || conn.closed) continue
+      const conv = byId.get(id)
+      if (!conv) continue
+      const snapshot = await snapshotOf(conv, this.ctx.store, this.ctx.config)
+      conn.offered.add(id)
+      conn.follow(id, conv.lastSeq)
+      conn.send({ type: 'offer', conversation: snapshot })
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Resume tokens: 32 random bytes, base64url. Only a hash is stored, and comparisons take constant time.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+
+/** A new resume token. @example newToken().length // 43 */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** SHA-256 hex of a token: what the store keeps. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** True when `token` hashes to `hash`, compared in constant time. */
+export function tokenMatches(token: string, hash: string): boolean {
+  const a = Buffer.from(hashToken(token), 'hex')
+  const b = Buffer.from(hash, 'hex')
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** Constant-time string equality (agent and admin tokens). */
+export function safeEqual(a: string, b: string): boolean {
+  return tokenMatches(a, hashToken(b))
+}
+
+/** A new conversation id. */
+export function newConversationId(): string {
+  return `c_${randomUUID().replace(/-/g, '')}`
+}
+
+/** A new connection id (unique across processes). */
+export function newConnectionId(): string {
+  return randomUUID()
+}

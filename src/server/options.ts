@@ -1,0 +1,160 @@
+/**
+ * `createServer` options (SPEC section 4): one interface, one DEFAULTS object, checked at once.
+ */
+import type { AutomatedMessageId } from '../protocol/frames.js'
+import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
+import type { WrapUpCapacity } from './engine/types.js'
+import type { Store } from './store/types.js'
+
+/** How an agent token is configured: an agent id, or the agent's id, name and capacity. */
+export type AgentTokenConfig = string | { id: string; name?: string; capacity?: number }
+
+/** The clock the server reads; tests inject one. */
+export interface ServerClock {
+  now(): number
+}
+
+/**
+ * Options of {@link createServer}.
+ * @example
+ * const server = await createServer({ port: 8080, graceMs: 180_000, agentTokens: { secret: 'ana' } })
+ */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number
+  /** Interface to listen on (tests pass '127.0.0.1'). @default '0.0.0.0' */
+  host?: string
+  /** Grace window (R1), ms. @default 180000 */
+  graceMs?: number
+  /** How long an agent may be gone before its active chats go back to the queue (R11), ms. @default 60000 */
+  agentGraceMs?: number
+  /** Wrap-up closes by itself after this long (R9), ms. @default 900000 */
+  wrapUpAutoCloseMs?: number
+  /** Wrap-up capacity policy (R9): 'block', 'release', or ms to block. @default 'block' */
+  wrapUpCapacity?: WrapUpCapacity
+  /** An Open chat closes after this long in the queue (R9), ms. @default 1200000 */
+  openAutoCloseMs?: number
+  /** Reconnection window (R10), ms; undefined turns reconnection off. @default undefined */
+  reconnectWindowMs?: number | undefined
+  /** Where state lives: a Store, or 'memory'. @default 'memory' */
+  store?: Store | 'memory' | string
+  /** Agent tokens: token -> agent id, or { id, name, capacity }. @default {} */
+  agentTokens?: Record<string, AgentTokenConfig>
+  /** Tokens that may read any conversation over HTTP. @default [] */
+  adminTokens?: readonly string[]
+  /** Origins allowed to open sockets and send beacons; undefined allows all. @default undefined */
+  allowedOrigins?: readonly string[] | undefined
+  /** Overrides of the automated message texts (localisation). @default {} */
+  messages?: Partial<Record<AutomatedMessageId, string>>
+  /** Heartbeat interval clients are asked to use, ms. @default 15000 */
+  heartbeatMs?: number
+  /** Protocol limits. @default DEFAULT_LIMITS */
+  limits?: Partial<Limits>
+  /** Clock, for tests. @default Date */
+  clock?: ServerClock
+  /** Folder served at `/`, or false for none. @default '<package>/examples' */
+  staticRoot?: string | false
+  /** Folder served at `/dist/`, or false for none. @default '<package>/dist' */
+  distRoot?: string | false
+  /** Deadline polling interval, ms, so deadlines written by other processes fire. @default 250 */
+  pollMs?: number
+  /** Capacity of agents whose token does not say. @default 3 */
+  defaultCapacity?: number
+}
+
+/** Defaults of {@link ServerOptions}. */
+export const DEFAULTS = {
+  port: 0,
+  host: '0.0.0.0',
+  graceMs: DEFAULT_GRACE_MS,
+  agentGraceMs: 60_000,
+  wrapUpAutoCloseMs: 900_000,
+  wrapUpCapacity: 'block' as WrapUpCapacity,
+  openAutoCloseMs: 1_200_000,
+  reconnectWindowMs: undefined as number | undefined,
+  store: 'memory' as Store | 'memory' | string,
+  agentTokens: {} as Record<string, AgentTokenConfig>,
+  adminTokens: [] as readonly string[],
+  allowedOrigins: undefined as readonly string[] | undefined,
+  messages: {} as Partial<Record<AutomatedMessageId, string>>,
+  heartbeatMs: DEFAULT_HEARTBEAT_MS,
+  limits: DEFAULT_LIMITS as Partial<Limits>,
+  clock: Date as ServerClock,
+  staticRoot: undefined as string | false | undefined,
+  distRoot: undefined as string | false | undefined,
+  pollMs: 250,
+  defaultCapacity: 3,
+}
+
+/** Options with defaults applied and checked. */
+export type ResolvedOptions = Omit<typeof DEFAULTS, 'limits'> & { limits: Limits }
+
+const DURATIONS = ['graceMs', 'agentGraceMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs'] as const
+
+function fail(message: string): never {
+  throw new TypeError(`holdline: ${message}`)
+}
+
+const isPositiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0
+
+/**
+ * Applies DEFAULTS and checks every option; throws TypeError on the first invalid one.
+ * @example resolveOptions({ graceMs: 2_000 }).graceMs // 2000
+ */
+export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+  const merged = { ...DEFAULTS, ...defined } as typeof DEFAULTS
+  for (const key of DURATIONS) if (!isPositiveInt(merged[key])) fail(`${key} must be a positive integer (ms)`)
+  const port = merged.port
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail('port must be an integer from 0 to 65535')
+  if (typeof merged.host !== 'string' || merged.host === '') fail('host must be a non-empty string')
+  if (merged.reconnectWindowMs !== undefined && !isPositiveInt(merged.reconnectWindowMs)) fail('reconnectWindowMs must be a positive integer (ms)')
+  const cap = merged.wrapUpCapacity
+  if (cap !== 'block' && cap !== 'release' && !(Number.isSafeInteger(cap) && (cap as number) >= 0)) {
+    fail("wrapUpCapacity must be 'block', 'release' or a number of ms")
+  }
+  if (!isPositiveInt(merged.defaultCapacity)) fail('defaultCapacity must be a positive integer')
+  checkTokens(merged.agentTokens, merged.adminTokens)
+  checkOrigins(merged.allowedOrigins)
+  checkMessages(merged.messages)
+  if (typeof merged.clock?.now !== 'function') fail('clock must have a now() function')
+  const store = merged.store
+  if (typeof store === 'string' && store !== 'memory' && !store.startsWith('redis://') && !store.startsWith('rediss://')) {
+    fail("store must be a Store, 'memory' or a redis:// URL")
+  }
+  if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
+  return { ...merged, limits: resolveLimits(merged.limits) }
+}
+
+function checkTokens(agentTokens: unknown, adminTokens: unknown): void {
+  if (typeof agentTokens !== 'object' || agentTokens === null) fail('agentTokens must be an object')
+  for (const [token, config] of Object.entries(agentTokens)) {
+    if (token === '') fail('agentTokens keys must be non-empty')
+    if (typeof config === 'string' && config !== '') continue
+    const ok = typeof config === 'object' && config !== null && typeof config.id === 'string' && config.id !== ''
+    if (!ok) fail(`agentTokens[${token}] must be an agent id or { id, name?, capacity? }`)
+    if (config.name !== undefined && typeof config.name !== 'string') fail(`agentTokens[${token}].name must be a string`)
+    if (config.capacity !== undefined && !isPositiveInt(config.capacity)) fail(`agentTokens[${token}].capacity must be a positive integer`)
+  }
+  if (!Array.isArray(adminTokens) || adminTokens.some((t) => typeof t !== 'string' || t === '')) {
+    fail('adminTokens must be an array of non-empty strings')
+  }
+}
+
+function checkOrigins(origins: unknown): void {
+  if (origins === undefined) return
+  if (!Array.isArray(origins) || origins.some((o) => typeof o !== 'string')) fail('allowedOrigins must be an array of strings')
+}
+
+function checkMessages(messages: unknown): void {
+  if (typeof messages !== 'object' || messages === null) fail('messages must be an object')
+  for (const [id, text] of Object.entries(messages)) if (typeof text !== 'string') fail(`messages.${id} must be a string`)
+}
+
+function resolveLimits(limits: Partial<Limits>): Limits {
+  if (typeof limits !== 'object' || limits === null) fail('limits must be an object')
+  const merged = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) }
+  for (const [key, value] of Object.entries(merged)) if (!isPositiveInt(value)) fail(`limits.${key} must be a positive integer`)
+  return merged as Limits
+}

@@ -1,0 +1,105 @@
+/**
+ * The one runner of the engine: applies a pure step through the store, then performs its effects
+ * (deadlines, fan-out, operator events). Every state change on the server goes through here.
+ */
+import type { Emitter } from 'nanoevents'
+import type { TranscriptItem } from '../protocol/frames.js'
+import type { ServerEvents } from './engine/events.js'
+import { deadlinesFor, tick } from './engine/tick.js'
+import type { Conversation, EngineConfig, Step } from './engine/types.js'
+import type { Store, TransactResult } from './store/types.js'
+
+/** An engine operation on one conversation: `null` changes nothing (time rules still apply). */
+export type Operation = (conversation: Conversation, now: number) => Step | null
+
+/** A step that only updates the record. @example stepOf(heard(conv, 'k1', 't1', now)) */
+export function stepOf(conversation: Conversation): Step {
+  return { conversation, drafts: [] }
+}
+
+/** Runs `step` then the time rules on its result, as one step. */
+export function withTick(step: Step, now: number, config: EngineConfig): Step {
+  const ticked = tick(step.conversation, now, config)
+  return { conversation: ticked.conversation, drafts: [...step.drafts, ...ticked.drafts] }
+}
+
+/**
+ * Applies engine operations atomically and publishes their results.
+ * @example await service.run(id, (conv, now) => customerEnd(conv, now, config))
+ */
+export class ConversationService {
+  /** Called after deadlines were written, so the scheduler can re-arm. */
+  deadlinesChanged: () => void = () => {}
+
+  constructor(
+    readonly store: Store,
+    readonly config: EngineConfig,
+    private readonly now: () => number,
+    private readonly events: Emitter<ServerEvents>,
+  ) {}
+
+  /** Creates a conversation from `step` (plus the time rules). */
+  async create(step: Step): Promise<TransactResult> {
+    const now = this.now()
+    const result = await this.store.create(withTick(step, now, this.config))
+    await this.after(result, now, true)
+    return result
+  }
+
+  /** Runs `operation` on conversation `id` atomically. Undefined when the conversation is unknown. */
+  async run(id: string, operation: Operation): Promise<TransactResult | undefined> {
+    const now = this.now()
+    const result = await this.store.transact(id, (conv) => {
+      const step = operation(conv, now) ?? { conversation: conv, drafts: [] }
+      const next = withTick(step, now, this.config)
+      return next.conversation === conv && next.drafts.length === 0 ? null : next
+    })
+    if (result) await this.after(result, now, false)
+    return result
+  }
+
+  private async after(result: TransactResult, now: number, created: boolean): Promise<void> {
+    const { conversation, previous } = result
+    if (created || conversation !== previous) {
+      await this.store.setDeadlines(conversation.id, deadlinesFor(conversation, now, this.config))
+      this.deadlinesChanged()
+    }
+    if (!created && conversation === previous) return
+    await this.store.publish({
+      type: 'changed',
+      ...(created ? {} : { previous }),
+      conversation,
+      items: result.items,
+    })
+    this.emitItems(conversation, result.items, created ? undefined : previous)
+    if (created || conversation.status !== previous.status || conversation.agent?.id !== previous.agent?.id) {
+      await this.store.publish({ type: 'routing' })
+    }
+  }
+
+  private emitItems(conversation: Conversation, items: TranscriptItem[], previous: Conversation | undefined): void {
+    let from = previous?.status
+    for (const item of items) {
+      this.safeEmit('item', { conversationId: conversation.id, item })
+      if (item.kind !== 'status') continue
+      this.safeEmit('transition', {
+        conversationId: conversation.id,
+        from,
+        to: item.status,
+        reason: item.reason,
+        at: item.at,
+        ...(item.agent ? { agentId: item.agent.id } : {}),
+      })
+      from = item.status
+    }
+  }
+
+  private safeEmit<K extends 'item' | 'transition'>(event: K, payload: Parameters<ServerEvents[K]>[0]): void {
+    try {
+      ;(this.events.emit as (e: K, p: Parameters<ServerEvents[K]>[0]) => void)(event, payload)
+    } catch (error) {
+      // A throwing operator listener must not undo or block what the store already recorded.
+      this.events.emit('error', { error, context: `listener:${event}` })
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The default store: one process, everything in memory. Each call completes in one synchronous
+ * section, which is what makes `transact` and `claimDue` atomic here.
+ */
+import type { TranscriptItem } from '../../protocol/frames.js'
+import type { AgentRecord, Conversation, Deadline, Draft, Step } from '../engine/types.js'
+import type {
+  BusMessage,
+  ConversationFilter,
+  Mutator,
+  RecordedAck,
+  Store,
+  TransactResult,
+} from './types.js'
+
+interface Entry {
+  conversation: Conversation
+  items: TranscriptItem[]
+  acks: Map<string, RecordedAck>
+}
+
+/**
+ * In-memory {@link Store}.
+ * @example const server = await createServer({ store: new MemoryStore() })
+ */
+export class MemoryStore implements Store {
+  private readonly entries = new Map<string, Entry>()
+  private readonly deadlines = new Map<string, Deadline>()
+  private readonly agents = new Map<string, AgentRecord>()
+  private readonly listeners = new Set<(message: BusMessage) => void>()
+
+  async create(step: Step): Promise<TransactResult> {
+    const id = step.conversation.id
+    if (this.entries.has(id)) throw new Error(`conversation ${id} exists`)
+    const entry: Entry = { conversation: { ...step.conversation, lastSeq: 0 }, items: [], acks: new Map() }
+    const result = this.apply(entry, step)
+    this.entries.set(id, entry)
+    return result
+  }
+
+  async get(id: string): Promise<Conversation | undefined> {
+    return this.entries.get(id)?.conversation
+  }
+
+  async transact(id: string, mutate: Mutator): Promise<TransactResult | undefined> {
+    const entry = this.entries.get(id)
+    if (!entry) return undefined
+    const step = mutate(entry.conversation)
+    if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: new Map() }
+    return this.apply(entry, step)
+  }
+
+  private apply(entry: Entry, step: Step): TransactResult {
+    const previous = entry.conversation
+    const items: TranscriptItem[] = []
+    const duplicates = new Map<string, RecordedAck>()
+    let seq = previous.lastSeq
+    for (const draft of step.drafts) {
+      const known = draft.kind === 'message' && draft.clientId ? entry.acks.get(draft.clientId) : undefined
+      if (known && draft.kind === 'message' && draft.clientId) {
+        duplicates.set(draft.clientId, known)
+        continue
+      }
+      seq += 1
+      const item = toItem(draft, seq, previous.id)
+      items.push(item)
+      if (item.kind === 'message' && item.clientId) entry.acks.set(item.clientId, { seq, messageId: item.id })
+    }
+    entry.items.push(...items)
+    entry.conversation = { ...step.conversation, lastSeq: seq }
+    return { previous, conversation: entry.conversation, items, duplicates }
+  }
+
+  async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
+    const items = this.entries.get(id)?.items ?? []
+    return items.slice(Math.max(0, afterSeq))
+  }
+
+  async findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined> {
+    return this.entries.get(conversationId)?.acks.get(clientId)
+  }
+
+  async listConversations(filter: ConversationFilter = {}): Promise<Conversation[]> {
+    const out: Conversation[] = []
+    for (const { conversation } of this.entries.values()) {
+      if (filter.statuses && !filter.statuses.includes(conversation.status)) continue
+      if (filter.agentId !== undefined && conversation.agent?.id !== filter.agentId) continue
+      out.push(conversation)
+    }
+    return out
+  }
+
+  async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
+    for (const key of [...this.deadlines.keys()]) {
+      if (key.startsWith(`${conversationId}\u0000`)) this.deadlines.delete(key)
+    }
+    for (const d of deadlines) this.deadlines.set(`${d.conversationId}\u0000${d.kind}`, d)
+  }
+
+  async claimDue(now: number, limit = 100): Promise<Deadline[]> {
+    const due: Deadline[] = []
+    for (const [key, d] of this.deadlines) {
+      if (d.at > now) continue
+      this.deadlines.delete(key)
+      due.push(d)
+      if (due.length >= limit) break
+    }
+    return due.sort((a, b) => a.at - b.at)
+  }
+
+  async nextDeadline(): Promise<number | undefined> {
+    let next: number | undefined
+    for (const d of this.deadlines.values()) if (next === undefined || d.at < next) next = d.at
+    return next
+  }
+
+  async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
+    const next = update(this.agents.get(id))
+    this.agents.set(id, next)
+    return next
+  }
+
+  async getAgent(id: string): Promise<AgentRecord | undefined> {
+    return this.agents.get(id)
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    return [...this.agents.values()]
+  }
+
+  async publish(message: BusMessage): Promise<void> {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(message)
+      } catch {
+        // Delivery is the subscriber's business: a failing one must not make a recorded change look failed.
+      }
+    }
+  }
+
+  subscribe(listener: (message: BusMessage) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear()
+  }
+}
+
+function toItem(draft: Draft, seq: number, conversationId: string): TranscriptItem {
+  if (draft.kind === 'status') return { ...draft, seq }
+  return { ...draft, seq, id: `${conversationId}.${seq}` }
+}

@@ -1,0 +1,79 @@
+/**
+ * The store: everything that must be shared between server processes (conversations, transcripts,
+ * client-id dedup, presence, deadlines, agent records) and the fan-out of changes between them.
+ * Every call is async so that a networked store (Redis) fits behind the same interface.
+ */
+import type { ConversationStatus, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
+import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+
+/** The original acknowledgement of a client message. */
+export interface RecordedAck {
+  seq: number
+  messageId: string
+}
+
+/** Outcome of {@link Store.transact}. */
+export interface TransactResult {
+  /** The record before the update. */
+  previous: Conversation
+  /** The record after the update. */
+  conversation: Conversation
+  /** The items recorded, with their sequence numbers and ids. */
+  items: TranscriptItem[]
+  /** Client ids whose message was already recorded, with the original ack (nothing recorded twice). */
+  duplicates: Map<string, RecordedAck>
+}
+
+/**
+ * An atomic update of one conversation: given the current record, return the step to apply, or
+ * `null` to change nothing. It may run more than once (optimistic stores retry), so it must be pure.
+ */
+export type Mutator = (conversation: Conversation) => Step | null
+
+/** What one process tells the others (and itself) through the store. */
+export type BusMessage =
+  | { type: 'changed'; previous?: Conversation; conversation: Conversation; items: TranscriptItem[] }
+  | { type: 'typing'; conversationId: string; from: TypingNoticeFrame['from']; agentId?: string }
+  | { type: 'routing' }
+
+/** Filter for {@link Store.listConversations}. */
+export interface ConversationFilter {
+  statuses?: readonly ConversationStatus[]
+  agentId?: string
+}
+
+/**
+ * Storage and fan-out behind the engine.
+ * @example
+ * const store: Store = new MemoryStore()
+ * const created = await store.create(step)
+ */
+export interface Store {
+  /** Records a new conversation and its first items. Rejects if the id exists. */
+  create(step: Step): Promise<TransactResult>
+  get(id: string): Promise<Conversation | undefined>
+  /**
+   * Atomically updates one conversation: sequence numbers are assigned here, message drafts whose
+   * `clientId` is already recorded are dropped (reported in `duplicates`). Undefined when unknown.
+   */
+  transact(id: string, mutate: Mutator): Promise<TransactResult | undefined>
+  /** Items with `seq > afterSeq`, in order. */
+  transcript(id: string, afterSeq?: number): Promise<TranscriptItem[]>
+  /** The ack of an already recorded client message, if any. */
+  findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined>
+  listConversations(filter?: ConversationFilter): Promise<Conversation[]>
+  /** Replaces the deadlines of one conversation. */
+  setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void>
+  /** Removes and returns deadlines due at `now`: each is claimed by exactly one caller. */
+  claimDue(now: number, limit?: number): Promise<Deadline[]>
+  /** The earliest deadline, if any. */
+  nextDeadline(): Promise<number | undefined>
+  /** Atomically updates an agent record (`undefined` in when it does not exist yet). */
+  updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord>
+  getAgent(id: string): Promise<AgentRecord | undefined>
+  listAgents(): Promise<AgentRecord[]>
+  /** Sends a message to every subscriber in every process, this one included. */
+  publish(message: BusMessage): Promise<void>
+  subscribe(listener: (message: BusMessage) => void): () => void
+  close(): Promise<void>
+}

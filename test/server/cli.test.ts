@@ -1,0 +1,47 @@
+import { describe, expect, test } from 'vitest'
+import { main } from '../../src/server/cli.js'
+import { Raw } from './raw.js'
+
+function io() {
+  const out: string[] = []
+  const err: string[] = []
+  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } }
+}
+
+describe('holdline CLI', () => {
+  test('--help prints usage', async () => {
+    const { out, io: streams } = io()
+    expect(await main(['--help'], streams)).toBeUndefined()
+    expect(out.join('')).toContain('holdline serve')
+    expect(out.join('')).toContain('--grace-ms')
+  })
+
+  test('serve --demo prints the page URLs and accepts the demo agent token', async () => {
+    const { out, io: streams } = io()
+    const server = await main(['serve', '--port', '0', '--host', '127.0.0.1', '--demo', '--grace-ms', '2000', '--agent-token', 'tok:a9:Bo Bo'], streams)
+    expect(server).toBeDefined()
+    try {
+      const text = out.join('')
+      expect(text).toContain(`${server?.url}/`)
+      expect(text).toContain(`${server?.url}/agent.html#token=demo`)
+      for (const [token, id, name] of [['demo', 'demo', 'Demo agent'], ['tok', 'a9', 'Bo Bo']]) {
+        const raw = await Raw.open(server?.url ?? '', '/v1/agent')
+        raw.send({ type: 'auth', v: 1, token })
+        const ready = await raw.next((f) => f.type === 'ready')
+        expect(ready).toMatchObject({ agent: { id, name }, graceMs: 2_000 })
+        raw.drop()
+      }
+    } finally {
+      await server?.close()
+    }
+  })
+
+  test('bad arguments print the error and usage with exit code 2', async () => {
+    const { err, io: streams } = io()
+    const before = process.exitCode
+    expect(await main(['serve', '--grace-ms', 'soon'], streams)).toBeUndefined()
+    expect(err.join('')).toContain('--grace-ms must be a whole number')
+    expect(process.exitCode).toBe(2)
+    process.exitCode = before
+  })
+})

@@ -1,0 +1,108 @@
+import { describe, expect, test } from 'vitest'
+import { connectionClosed, heard, presenceOf, tabAway } from '../../src/server/engine/presence.js'
+import { deadlinesFor, tick } from '../../src/server/engine/tick.js'
+import { accept } from '../../src/server/engine/transitions.js'
+import { ANA, DEAD, GRACE, HEARTBEAT, Log, config, opened } from './engine-fixtures.js'
+
+const cfg = config()
+
+describe('R2/R3 grace window, measured from the last moment heard', () => {
+  const lastHeard = 10_000
+  const closedAfterHeard = () => connectionClosed(heard(opened(0), 'k1', 't1', lastHeard), 'k1')
+
+  test.each([
+    { at: lastHeard + GRACE - 1, status: 'open' },
+    { at: lastHeard + GRACE, status: 'open' },
+    { at: lastHeard + GRACE + 1, status: 'closed' },
+  ])('open conversation at $at ms is $status', ({ at, status }) => {
+    expect(tick(closedAfterHeard(), at, cfg).conversation.status).toBe(status)
+  })
+
+  test('the deadline is lastHeardAt + graceMs, however late the close was noticed', () => {
+    // The socket closed long after the last frame (a half-open socket finally noticed).
+    const conv = connectionClosed(heard(opened(0), 'k1', 't1', lastHeard), 'k1')
+    expect(deadlinesFor(conv, lastHeard + 100_000, cfg)).toContainEqual({ conversationId: 'c1', kind: 'grace', at: lastHeard + GRACE + 1 })
+    expect(presenceOf({ ...conv, presence: 'disconnected' }, cfg)).toEqual({
+      conversationId: 'c1', state: 'disconnected', since: lastHeard, deadline: lastHeard + GRACE,
+    })
+  })
+
+  test('open -> closed records the status and the automated message with the time', () => {
+    const log = new Log(closedAfterHeard()).tick(lastHeard + GRACE + 1, cfg)
+    expect(log.summary()).toEqual(['closed:customer-disconnected', 'msg:customer-disconnected'])
+    expect(log.drafts[1]).toMatchObject({ text: 'Customer has disconnected.', at: lastHeard + GRACE + 1, from: 'system' })
+    expect(log.conv.endedBy).toBe('customer-disconnected')
+  })
+
+  test('active -> wrap-up with customer-disconnected in the transcript; the agent stays assigned', () => {
+    const active = accept(heard(opened(0), 'k1', 't1', lastHeard), ANA, lastHeard, cfg).conversation
+    const log = new Log(connectionClosed(active, 'k1'))
+    log.tick(lastHeard + GRACE - 1, cfg)
+    expect(log.conv.status).toBe('active')
+    log.tick(lastHeard + GRACE + 1, cfg)
+    expect(log.summary()).toEqual(['wrap-up:customer-disconnected', 'msg:customer-disconnected'])
+    expect(log.conv.agent).toEqual(ANA)
+  })
+
+  test('custom texts replace the default automated message', () => {
+    const custom = config({ messages: { ...cfg.messages, 'customer-disconnected': 'Le client est parti.' } })
+    const log = new Log(closedAfterHeard()).tick(lastHeard + GRACE + 1, custom)
+    expect(log.drafts[1]).toMatchObject({ text: 'Le client est parti.', automated: 'customer-disconnected' })
+  })
+})
+
+describe('R7 a connected, silent customer is never disconnected', () => {
+  test('heartbeats alone keep an active conversation for ten grace windows', () => {
+    let conv = accept(opened(0), ANA, 0, cfg).conversation
+    for (let t = HEARTBEAT; t <= GRACE * 10; t += HEARTBEAT) {
+      conv = tick(heard(conv, 'k1', 't1', t), t, cfg).conversation
+      expect(conv.status).toBe('active')
+      expect(conv.presence).toBe('connected')
+    }
+  })
+
+  test('a half-open socket that stops pinging counts as dead after heartbeat*2+5s, then the window applies', () => {
+    const short = config({ graceMs: 10_000 })
+    const conv = opened(0)
+    expect(tick(conv, DEAD - 1, short).conversation.status).toBe('open')
+    expect(tick(conv, DEAD - 1, short).conversation.presence).toBe('connected')
+    const after = tick(conv, DEAD, short).conversation
+    expect(after.status).toBe('closed')
+    expect(deadlinesFor(conv, 1, short)).toContainEqual({ conversationId: 'c1', kind: 'liveness', at: DEAD })
+  })
+
+  test('with a long grace, the dead socket marks the customer disconnected from when last heard', () => {
+    const conv = tick(opened(0), DEAD, cfg).conversation
+    expect(conv.status).toBe('open')
+    expect(conv.presence).toBe('disconnected')
+    expect(tick(conv, GRACE + 1, cfg).conversation.status).toBe('closed')
+  })
+})
+
+describe('R2 tabs: two tabs are one customer', () => {
+  test('closing one of two tabs starts no window', () => {
+    let conv = heard(opened(0), 'k2', 't2', 0)
+    conv = connectionClosed(conv, 'k1')
+    for (let t = HEARTBEAT; t <= GRACE * 3; t += HEARTBEAT) conv = tick(heard(conv, 'k2', 't2', t), t, cfg).conversation
+    expect(conv.status).toBe('open')
+    expect(conv.presence).toBe('connected')
+  })
+
+  test('away marks that tab gone at that moment; the other tab keeps the customer live', () => {
+    let conv = heard(opened(0), 'k2', 't2', 0)
+    conv = tabAway(conv, 't1', 1_000)
+    expect(tick(conv, 2_000, cfg).conversation.presence).toBe('connected')
+    conv = tabAway(conv, 't2', 5_000)
+    const ticked = tick(conv, 5_000, cfg).conversation
+    expect(ticked.presence).toBe('disconnected')
+    expect(tick(ticked, 5_000 + GRACE + 1, cfg).conversation.status).toBe('closed')
+    expect(tick(ticked, 5_000 + GRACE - 1, cfg).conversation.status).toBe('open')
+  })
+
+  test('a frame after away revives the connection', () => {
+    let conv = tick(tabAway(opened(0), 't1', 1_000), 1_000, cfg).conversation
+    conv = tick(heard(conv, 'k1', 't1', 2_000), 2_000, cfg).conversation
+    expect(conv.presence).toBe('connected')
+    expect(tick(conv, 1_000 + GRACE + 1, cfg).conversation.status).toBe('open')
+  })
+})

@@ -1,0 +1,187 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import { startServer, type StartedServer } from '../helpers/server.js'
+import { agent, customer, Raw, waitFor, type Frame } from './raw.js'
+
+let s: StartedServer | undefined
+const opened: Raw[] = []
+const track = <T extends { raw: Raw }>(x: T): T => (opened.push(x.raw), x)
+afterEach(async () => {
+  for (const r of opened.splice(0)) r.drop()
+  await s?.close()
+})
+const item = (f: Frame) => f.item as Frame
+
+/** A customer with an active conversation assigned to a fresh agent. */
+async function activeChat(url: string) {
+  const a = track(await agent(url))
+  const c = track(await customer(url))
+  const id = c.welcome.conversationId as string
+  await a.raw.next((f) => f.type === 'offer')
+  a.raw.send({ type: 'accept', conversationId: id })
+  await c.raw.next((f) => f.type === 'event' && item(f).status === 'active')
+  return { a, c, id }
+}
+
+describe('R10 reconnection to a previous chat', () => {
+  test('inside the window: reconnect-available, then reopened with its transcript, offered to the previous agent', async () => {
+    s = await startServer({ graceMs: 500, reconnectWindowMs: 10_000 })
+    const { a, c, id } = await activeChat(s.url)
+    c.raw.send({ type: 'message', clientId: 'm1', text: 'before' })
+    await c.raw.next((f) => f.type === 'ack')
+    c.raw.drop()
+    await a.raw.next((f) => f.type === 'event' && item(f).status === 'wrap-up', { timeoutMs: 3_000 })
+
+    const back = track({ raw: await Raw.open(s.url, '/v1/customer') })
+    const resume = { conversationId: id, token: c.welcome.token, lastSeq: 0 }
+    back.raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 'tab-1', resume })
+    const offer = await back.raw.next((f) => f.type === 'reconnect-available')
+    expect(offer).toMatchObject({ conversationId: id, status: 'wrap-up', agent: { id: 'a1' } })
+    expect(offer.expiresInMs).toBeGreaterThan(8_000)
+    back.raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 'tab-1', resume, reconnect: true })
+    const welcome = await back.raw.next((f) => f.type === 'welcome')
+    expect(welcome).toMatchObject({ conversationId: id, resumed: true, reconnected: true, status: 'open', reconnectWindowMs: 10_000 })
+    await back.raw.next((f) => f.type === 'event' && item(f).automated === 'customer-reconnected')
+    expect(back.raw.items().some((i) => i.text === 'before')).toBe(true)
+
+    // Affinity: the previous agent is offered it (and alone).
+    const reoffer = await a.raw.next((f) => f.type === 'offer' && (f.conversation as Frame).id === id)
+    expect((reoffer.conversation as Frame).status).toBe('open')
+  })
+
+  test('never after customer-ended; a new chat instead', async () => {
+    s = await startServer({ graceMs: 500, reconnectWindowMs: 10_000 })
+    const c = track(await customer(s.url))
+    c.raw.send({ type: 'end' })
+    await c.raw.next((f) => f.type === 'event' && item(f).status === 'closed')
+    const again = track(await customer(s.url, { resume: { conversationId: c.welcome.conversationId, token: c.welcome.token, lastSeq: 0 } }))
+    expect(again.welcome).toMatchObject({ resumed: false, newChatReason: 'resume-expired' })
+    const raw = track({ raw: await Raw.open(s.url, '/v1/customer') })
+    raw.raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 't', resume: { conversationId: c.welcome.conversationId, token: c.welcome.token, lastSeq: 0 }, reconnect: true })
+    await raw.raw.error('reconnect-unavailable')
+  })
+})
+
+describe('R11 the agent disconnects', () => {
+  test('the customer is told at once; after agentGraceMs the chat goes back to the queue', async () => {
+    s = await startServer({ agentGraceMs: 400 })
+    const { a, c, id } = await activeChat(s.url)
+    a.raw.drop()
+    await c.raw.next((f) => f.type === 'event' && item(f).automated === 'agent-disconnected')
+    // Keep the customer live meanwhile.
+    const ping = setInterval(() => c.raw.send({ type: 'ping', t: Date.now() }), 100)
+    try {
+      await c.raw.next((f) => f.type === 'event' && item(f).status === 'open' && item(f).reason === 'agent-disconnected', { timeoutMs: 3_000 })
+      expect(c.raw.items().filter((i) => i.kind === 'status').map((i) => i.status)).toEqual(['open', 'active', 'open'])
+      const again = track(await agent(s.url))
+      expect(again.ready.offers).toMatchObject([{ id }])
+    } finally {
+      clearInterval(ping)
+    }
+  })
+
+  test('an agent back inside agentGraceMs keeps its conversations', async () => {
+    s = await startServer({ agentGraceMs: 5_000 })
+    const { a, c, id } = await activeChat(s.url)
+    a.raw.drop()
+    await c.raw.next((f) => f.type === 'event' && item(f).automated === 'agent-disconnected')
+    const again = track(await agent(s.url))
+    expect(again.ready.conversations).toMatchObject([{ id, status: 'active' }])
+    await c.raw.next((f) => f.type === 'event' && item(f).automated === 'agent-reconnected')
+    again.raw.send({ type: 'message', conversationId: id, clientId: 'x', text: 'still here' })
+    await c.raw.next((f) => f.type === 'event' && item(f).text === 'still here')
+  })
+})
+
+describe('operator events and shutdown', () => {
+  test('server.on("transition") reports every transition with its reason', async () => {
+    s = await startServer()
+    const seen: string[] = []
+    s.server.on('transition', (e) => seen.push(`${e.from ?? '-'}>${e.to}:${e.reason}`))
+    const { c } = await activeChat(s.url)
+    c.raw.send({ type: 'end' })
+    await c.raw.next((f) => f.type === 'event' && item(f).status === 'wrap-up')
+    expect(seen).toEqual(['->open:customer-started', 'open>active:agent-accepted', 'active>wrap-up:customer-ended'])
+  })
+
+  test('close() sends server-closing to every socket first', async () => {
+    s = await startServer()
+    const c = track(await customer(s.url))
+    const a = track(await agent(s.url))
+    await s.close()
+    expect(await c.raw.error('server-closing')).toBeTruthy()
+    expect(await a.raw.error('server-closing')).toBeTruthy()
+    s = undefined
+  })
+})
+
+/** Until the server has seen every connection of the conversation go. */
+async function waitForGone(id: string): Promise<void> {
+  await waitFor(async () => {
+    const view = await (await fetch(`${s?.url}/api/conversations/${id}`, { headers: { authorization: 'Bearer admin-token' } })).json()
+    return view.presence.state === 'disconnected'
+  })
+}
+
+describe('hello.previous: the client says its local window passed', () => {
+  test('the server ends the previous chat the same way and starts a new one', async () => {
+    s = await startServer({ graceMs: 60_000 })
+    const first = track(await customer(s.url))
+    const id = first.welcome.conversationId as string
+    first.raw.drop()
+    await waitForGone(id)
+    const transitions: string[] = []
+    s.server.on('transition', (e) => transitions.push(`${e.conversationId === id ? 'old' : 'new'}:${e.to}:${e.reason}`))
+    const next = track(await customer(s.url, { previous: { conversationId: id, token: first.welcome.token } }))
+    expect(next.welcome).toMatchObject({ resumed: false, previousConversationId: id })
+    expect(next.welcome.conversationId).not.toBe(id)
+    expect(transitions).toEqual(['old:closed:customer-disconnected', 'new:open:customer-started'])
+  })
+
+  test('with reconnection on, the ended previous chat is offered back', async () => {
+    s = await startServer({ graceMs: 60_000, reconnectWindowMs: 60_000 })
+    const first = track(await customer(s.url))
+    first.raw.drop()
+    await waitForGone(first.welcome.conversationId as string)
+    const raw = track({ raw: await Raw.open(s.url, '/v1/customer') })
+    raw.raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 't', previous: { conversationId: first.welcome.conversationId, token: first.welcome.token } })
+    expect(await raw.raw.next((f) => f.type === 'reconnect-available')).toMatchObject({ conversationId: first.welcome.conversationId, status: 'closed' })
+  })
+})
+
+describe('capacity over the wire', () => {
+  test.each([
+    { policy: 'block' as const, after: 1 },
+    { policy: 'release' as const, after: 0 },
+  ])('wrap-up under $policy leaves $after unit(s) in use', async ({ policy, after }) => {
+    s = await startServer({ wrapUpCapacity: policy })
+    const { a, id } = await activeChat(s.url)
+    await a.raw.next((f) => f.type === 'capacity' && f.used === 1)
+    const mark = a.raw.frames.length
+    a.raw.send({ type: 'end', conversationId: id })
+    await a.raw.next((f) => f.type === 'event' && item(f).status === 'wrap-up')
+    if (after === 0) await a.raw.next((f) => f.type === 'capacity' && f.used === 0, { from: mark })
+    a.raw.send({ type: 'ping', t: 1 })
+    await a.raw.nextOfType('pong')
+    expect(a.raw.frames.filter((f) => f.type === 'capacity').at(-1)).toEqual({ type: 'capacity', used: after, total: 2 })
+    const beforeClose = a.raw.frames.length
+    a.raw.send({ type: 'close', conversationId: id })
+    if (after === 1) await a.raw.next((f) => f.type === 'capacity' && f.used === 0, { from: beforeClose })
+  })
+
+  test('a numbered policy releases the unit after that many ms', async () => {
+    s = await startServer({ wrapUpCapacity: 300 })
+    const { a, id } = await activeChat(s.url)
+    await a.raw.next((f) => f.type === 'capacity' && f.used === 1)
+    const mark = a.raw.frames.length
+    const ended = Date.now()
+    a.raw.send({ type: 'end', conversationId: id })
+    await a.raw.next((f) => f.type === 'capacity' && f.used === 0, { from: mark })
+    expect(Date.now() - ended).toBeGreaterThanOrEqual(250)
+  })
+})
+
+test('the default grace window (180_000 ms) reaches the client in welcome', async () => {
+  s = await startServer({ graceMs: undefined })
+  const c = track(await customer(s.url))
+  expect(c.welcome.graceMs).toBe(180_000)
+})
