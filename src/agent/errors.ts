@@ -1,0 +1,25 @@
+import type { ErrorCode } from '../protocol/index.js'
+import type { AgentErrorShape } from './types.js'
+
+/**
+ * The error agent actions reject with. `code` is the server's wire code (`forbidden`,
+ * `capacity-full`, `conflict`, `unauthorized`, ...) or `closed` after `disconnect()`.
+ *
+ * @example
+ * ```ts
+ * try { await agent.accept(id) } catch (error) {
+ *   if (error instanceof AgentError && error.code === 'conflict') console.log('taken by someone else')
+ * }
+ * ```
+ */
+export class AgentError extends Error implements AgentErrorShape {
+  readonly code: ErrorCode | 'closed'
+  readonly ref?: string
+
+  constructor(code: ErrorCode | 'closed', message?: string, ref?: string) {
+    super(message ?? code)
+    this.name = 'AgentError'
+    this.code = code
+    if (ref !== undefined) this.ref = ref
+  }
+}

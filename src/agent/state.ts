@@ -1,0 +1,88 @@
+/**
+ * The agent's view, folded from server frames by pure functions: snapshots replaced on `ready`,
+ * items appended in seq order and each once (a reconnect may replay what was already seen).
+ */
+import type { ConversationSnapshot, ServerToAgentFrame, TranscriptItem } from '../protocol/index.js'
+import type { AgentConversation } from './types.js'
+
+export interface AgentState {
+  conversations: Map<string, AgentConversation>
+  offers: Map<string, AgentConversation>
+  capacity: { used: number; total: number }
+}
+
+export function emptyState(): AgentState {
+  return { conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 } }
+}
+
+export function fromSnapshot(snapshot: ConversationSnapshot): AgentConversation {
+  return { ...snapshot, transcript: mergeItems([], snapshot.transcript) }
+}
+
+/** Adds items not yet held, keeping seq order. */
+export function mergeItems(held: readonly TranscriptItem[], incoming: readonly TranscriptItem[]): TranscriptItem[] {
+  const seen = new Set(held.map((i) => i.seq))
+  const fresh = incoming.filter((i) => !seen.has(i.seq) && seen.add(i.seq))
+  return fresh.length === 0 ? [...held] : [...held, ...fresh].sort((a, b) => a.seq - b.seq)
+}
+
+/** What applying a frame changed, for the runner to turn into events. */
+export type Change =
+  | { type: 'ready' }
+  | { type: 'offer'; conversation: AgentConversation }
+  | { type: 'offer-withdrawn'; conversationId: string }
+  | { type: 'item'; conversation: AgentConversation; item: TranscriptItem; assigned: boolean }
+  | { type: 'presence' }
+  | { type: 'capacity' }
+
+/** Applies one server frame to the state; returns what changed (nothing for a duplicate item). */
+export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId: string | undefined): Change[] {
+  switch (frame.type) {
+    case 'ready':
+      state.conversations = new Map(frame.conversations.map((s) => [s.id, fromSnapshot(s)]))
+      state.offers = new Map(frame.offers.map((s) => [s.id, fromSnapshot(s)]))
+      state.capacity = { used: state.capacity.used, total: frame.agent.capacity }
+      return [{ type: 'ready' }]
+    case 'offer': {
+      const conversation = fromSnapshot(frame.conversation)
+      state.offers.set(conversation.id, conversation)
+      return [{ type: 'offer', conversation }]
+    }
+    case 'offer-withdrawn':
+      return state.offers.delete(frame.conversationId) ? [{ type: 'offer-withdrawn', conversationId: frame.conversationId }] : []
+    case 'event':
+      return applyItem(state, frame.conversationId, frame.item, agentId)
+    case 'presence': {
+      const held = state.conversations.get(frame.presence.conversationId) ?? state.offers.get(frame.presence.conversationId)
+      if (held) held.presence = frame.presence
+      return [{ type: 'presence' }]
+    }
+    case 'capacity':
+      state.capacity = { used: frame.used, total: frame.total }
+      return [{ type: 'capacity' }]
+    default:
+      return []
+  }
+}
+
+function applyItem(state: AgentState, id: string, item: TranscriptItem, agentId: string | undefined): Change[] {
+  const held = state.conversations.get(id) ?? state.offers.get(id)
+  if (!held) return []
+  if (held.transcript.some((i) => i.seq === item.seq)) return []
+  held.transcript = mergeItems(held.transcript, [item])
+  const changes: Change[] = []
+  if (item.kind === 'status') {
+    held.status = item.status
+    if (item.agent) held.agent = item.agent
+    else delete held.agent
+    const mine = item.agent?.id === agentId && agentId !== undefined
+    if (state.offers.has(id) && (item.status !== 'open' || !mine)) {
+      // An offer that was taken (by us or another agent) or closed stops being an offer.
+      state.offers.delete(id)
+      if (!mine) changes.push({ type: 'offer-withdrawn', conversationId: id })
+    }
+    if (mine) state.conversations.set(id, held)
+  }
+  changes.push({ type: 'item', conversation: held, item, assigned: state.conversations.has(id) })
+  return changes
+}

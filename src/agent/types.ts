@@ -1,0 +1,88 @@
+import type {
+  AgentInfo,
+  ConversationSnapshot,
+  ConversationStatus,
+  CustomerPresence,
+  ErrorCode,
+  MessageItem,
+  TranscriptItem,
+} from '../protocol/index.js'
+import type { WebSocketClass } from '../client/transport.js'
+
+/** State of the agent's connection. */
+export type AgentConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
+
+/** A conversation assigned to (or offered to) this agent, kept up to date from the server's events. */
+export interface AgentConversation {
+  id: string
+  status: ConversationStatus
+  widgetId: string
+  customer: { name?: string }
+  agent?: AgentInfo
+  createdAt: number
+  /** Server time at which a Wrap-up closes by itself. */
+  wrapUpDeadline?: number
+  presence: CustomerPresence
+  /** Every recorded item, in seq order, each once. */
+  transcript: TranscriptItem[]
+}
+
+/** Error an agent action rejects with; `code` is one of the server's wire codes, or `closed`. */
+export interface AgentErrorShape extends Error {
+  code: ErrorCode | 'closed'
+  ref?: string
+}
+
+/** Event map of {@link Agent}. */
+export interface AgentEvents {
+  ready: (info: { agent: AgentInfo & { capacity: number } }) => void
+  connection: (ctx: { state: AgentConnectionState }) => void
+  offer: (conversation: AgentConversation) => void
+  'offer-withdrawn': (ctx: { conversationId: string }) => void
+  /** An assigned conversation appeared or changed state. */
+  conversation: (conversation: AgentConversation) => void
+  message: (ctx: { conversationId: string; message: MessageItem }) => void
+  'customer-presence': (presence: CustomerPresence) => void
+  capacity: (ctx: { used: number; total: number }) => void
+  typing: (ctx: { conversationId: string }) => void
+  error: (error: AgentErrorShape) => void
+}
+
+/** Options of `createAgent`. */
+export interface AgentOptions {
+  /** The server's base URL (`https://chat.example.com` or `wss://...`). */
+  url: string
+  /** The agent token the server was configured with. */
+  token: string
+  /** Units of capacity to offer; the server's configuration for the token when absent. */
+  capacity?: number
+  /** WebSocket constructor; needed in Node (`import WebSocket from 'ws'`). @default globalThis.WebSocket */
+  WebSocket?: WebSocketClass
+}
+
+/** An agent session. Create with `createAgent`. */
+export interface Agent {
+  on<E extends keyof AgentEvents>(event: E, callback: AgentEvents[E]): () => void
+  /** Connect and authenticate; resolves on the server's `ready`, rejects with `unauthorized`. */
+  connect(): Promise<{ agent: AgentInfo & { capacity: number } }>
+  /** Take an offered conversation; resolves once it is assigned to this agent. */
+  accept(conversationId: string): Promise<AgentConversation>
+  /** Send a message; resolves on the server's acknowledgement. Re-sent after a reconnect. */
+  send(conversationId: string, text: string): Promise<{ seq: number; messageId: string }>
+  /** End an active conversation: Active -> Wrap-up. */
+  end(conversationId: string): Promise<AgentConversation>
+  /** Close a conversation: Wrap-up (or Active) -> Closed. */
+  close(conversationId: string): Promise<AgentConversation>
+  /** Tell the customer the agent is typing (throttled to once a second per conversation). */
+  typing(conversationId: string): void
+  /** Close the connection for good. Pending actions reject with `closed`. */
+  disconnect(): void
+  readonly connection: AgentConnectionState
+  /** Assigned conversations (active, wrap-up, and closed ones seen in this session). */
+  readonly conversations: ReadonlyMap<string, AgentConversation>
+  /** Open conversations offered to this agent. */
+  readonly offers: ReadonlyMap<string, AgentConversation>
+  readonly capacity: { used: number; total: number }
+}
+
+export type { ConversationSnapshot }

@@ -1,0 +1,135 @@
+import ReconnectingWebSocket from 'reconnecting-websocket'
+import type { AgentFrame, CustomerFrame } from '../protocol/index.js'
+
+/** A WebSocket class (the browser's, or `ws` in Node). */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => WebSocket
+
+/** Backoff of the transport. Jitter is ours: per instance and per attempt. */
+export interface BackoffOptions {
+  /** First retry delay; each instance draws a value in [min, 2 * min). @default 500 */
+  minDelayMs: number
+  /** Largest retry delay. @default 10000 */
+  maxDelayMs: number
+  /** Growth per failed attempt. @default 1.5 */
+  factor: number
+  /** Give up on a handshake after this long (mobile handshakes can be slow). @default 10000 */
+  connectionTimeoutMs: number
+}
+
+export interface TransportOptions extends BackoffOptions {
+  /** The customer socket URL (`ws(s)://host/v1/customer`). */
+  url: string
+  WebSocket: WebSocketClass
+  random?: () => number
+  onOpen(): void
+  onFrame(data: string): void
+  onClose(info: { code: number; reason: string }): void
+}
+
+/** A socket, reconnecting with backoff, never trusted after a close. `F`: the frames it sends (customer or agent). */
+export interface Transport<F = CustomerFrame | AgentFrame> {
+  /** Connect if there is no live instance. */
+  connect(): void
+  /** Drop the current instance and connect a new one now, skipping backoff. */
+  replace(): void
+  /** Close cleanly and make no further attempt until `connect()` or `replace()`. */
+  stop(code?: number, reason?: string): void
+  /** Send a frame if the socket is open; false otherwise (nothing is queued here). */
+  send(frame: F): boolean
+  readonly open: boolean
+}
+
+const OPEN = 1
+
+/**
+ * The customer socket on reconnecting-websocket 4.4.0, around its pitfalls: its own queue is off
+ * (`maxEnqueuedMessages: 0`; the chat's outbox is flushed after `welcome`), the URL provider never
+ * rejects, backoff is set explicitly with jitter of our own, and an instance is replaced rather
+ * than reused after a close (its connect lock can stick and `reconnect()` then does nothing).
+ * Listeners are detached from a replaced instance so its late events cannot reach the new session.
+ *
+ * @example
+ * ```ts
+ * const transport = createTransport({ url: 'wss://chat.example.com/v1/customer', WebSocket,
+ *   minDelayMs: 500, maxDelayMs: 10_000, factor: 1.5, connectionTimeoutMs: 10_000,
+ *   onOpen: () => transport.send(hello), onFrame: handle, onClose: () => {} })
+ * transport.connect()
+ * ```
+ */
+export function createTransport<F = CustomerFrame | AgentFrame>(options: TransportOptions): Transport<F> {
+  const random = options.random ?? Math.random
+  let socket: ReconnectingWebSocket | undefined
+  let detach = (): void => {}
+
+  const create = (): void => {
+    // Per-attempt jitter: retries of many clients after a server restart spread out.
+    const instance: ReconnectingWebSocket = new ReconnectingWebSocket(
+      () =>
+        new Promise<string>((resolve) => {
+          const retry = instance?.retryCount ?? 0
+          if (retry === 0) resolve(options.url)
+          else setTimeout(() => resolve(options.url), random() * options.minDelayMs)
+        }),
+      undefined,
+      {
+        WebSocket: options.WebSocket,
+        maxEnqueuedMessages: 0,
+        minReconnectionDelay: options.minDelayMs * (1 + random()),
+        maxReconnectionDelay: options.maxDelayMs,
+        reconnectionDelayGrowFactor: options.factor,
+        connectionTimeout: options.connectionTimeoutMs,
+        minUptime: 1_000,
+        maxRetries: Infinity,
+      },
+    )
+    const onOpen = (): void => options.onOpen()
+    const onMessage = (event: MessageEvent): void => {
+      if (typeof event.data === 'string') options.onFrame(event.data)
+    }
+    const onClose = (event: { code: number; reason: string }): void => options.onClose({ code: event.code, reason: event.reason })
+    instance.addEventListener('open', onOpen)
+    instance.addEventListener('message', onMessage)
+    instance.addEventListener('close', onClose)
+    socket = instance
+    detach = () => {
+      instance.removeEventListener('open', onOpen)
+      instance.removeEventListener('message', onMessage)
+      instance.removeEventListener('close', onClose)
+    }
+  }
+
+  const stop = (code = 1000, reason = 'client closing'): void => {
+    const old = socket
+    if (!old) return
+    socket = undefined
+    detach()
+    try {
+      old.close(code, reason)
+    } catch {
+      // A socket that cannot close cleanly is abandoned; it has no listeners left.
+    }
+  }
+
+  return {
+    connect() {
+      if (!socket) create()
+    },
+    replace() {
+      stop(1000, 'replaced')
+      create()
+    },
+    stop,
+    send(frame) {
+      if (!socket || socket.readyState !== OPEN) return false
+      try {
+        socket.send(JSON.stringify(frame))
+        return true
+      } catch {
+        return false
+      }
+    },
+    get open() {
+      return socket?.readyState === OPEN
+    },
+  }
+}
