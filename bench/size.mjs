@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 /** What each entry exports: the smallest import a user of that library writes to open a connection. */
 export const ENTRIES = [
   { name: 'holdline core', code: `export { createChat } from '${root}dist/holdline.js'`, needs: 'dist/holdline.js' },
-  { name: 'holdline core + widget', code: `export { createChat } from '${root}dist/holdline.js'; export { mountWidget } from '${root}dist/widget.js'`, needs: 'dist/widget.js' },
+  { name: 'holdline core + widget', code: `export { mountWidget } from '${root}dist/widget.js'`, needs: 'dist/widget.js' },
   { name: 'socket.io-client 4', code: `export { io } from 'socket.io-client'` },
   { name: 'partysocket', code: `export { WebSocket } from 'partysocket'` },
   { name: 'centrifuge', code: `export { Centrifuge } from 'centrifuge'` },

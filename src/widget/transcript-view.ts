@@ -1,0 +1,54 @@
+import type { ChatMessage } from '../client/index.js'
+import type { WidgetTexts } from './texts.js'
+
+const keyOf = (m: ChatMessage): string => m.clientId ?? m.id
+
+/**
+ * Brings the transcript list in line with the chat's messages: each message is one element, kept
+ * (not re-created) across updates so a screen reader announces only what is new, and a pending
+ * message turns into its delivered self in place.
+ */
+export function syncTranscript(list: HTMLElement, messages: readonly ChatMessage[], texts: WidgetTexts): void {
+  const existing = new Map<string, HTMLElement>()
+  for (const child of Array.from(list.children) as HTMLElement[]) existing.set(child.dataset.key ?? '', child)
+  const wanted = new Set(messages.map(keyOf))
+  for (const [key, el] of existing) if (!wanted.has(key)) el.remove()
+  let previous: Element | null = null
+  for (const message of messages) {
+    const key = keyOf(message)
+    const el = existing.get(key) ?? createItem(key)
+    fill(el, message, texts)
+    const expectedPosition: Element | null = previous ? previous.nextElementSibling : list.firstElementChild
+    if (expectedPosition !== el) list.insertBefore(el, expectedPosition)
+    previous = el
+  }
+}
+
+function createItem(key: string): HTMLElement {
+  const li = document.createElement('li')
+  li.className = 'message'
+  li.dataset.key = key
+  li.dataset.testid = 'message'
+  li.setAttribute('part', 'message')
+  return li
+}
+
+function fill(el: HTMLElement, message: ChatMessage, texts: WidgetTexts): void {
+  el.dataset.from = message.from
+  el.dataset.seq = String(message.seq)
+  el.dataset.pending = message.pending ? 'true' : 'false'
+  if (message.automated) el.dataset.automated = message.automated
+  const author = message.from === 'customer' ? texts.you : message.from === 'agent' ? (message.agent?.name ?? texts.agent) : ''
+  const meta = message.pending ? `${author} · ${texts.queued}` : author
+  const wanted = `${meta}\u0000${message.text}`
+  if (el.dataset.rendered === wanted) return
+  el.dataset.rendered = wanted
+  el.replaceChildren()
+  if (meta) {
+    const span = document.createElement('span')
+    span.className = 'meta'
+    span.textContent = meta
+    el.append(span)
+  }
+  el.append(document.createTextNode(message.text))
+}
