@@ -125,7 +125,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     await routing.idle()
     for (const client of wss.clients) client.terminate()
     wss.close()
-    await new Promise<void>((r) => http.close(() => r()))
+    const httpClosed = new Promise<void>((r) => http.close(() => r()))
+    // Browsers hold keep-alive connections open; waiting for them would make close() hang.
+    http.closeAllConnections()
+    await httpClosed
     unsubscribe()
     // A store passed in belongs to the caller (it may be shared with other servers).
     if (typeof o.store !== 'object') await ctx.store.close()

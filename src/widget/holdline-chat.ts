@@ -77,6 +77,7 @@ export class HoldlineChat extends Base {
 
   private setup(): void {
     this.teardown()
+    this.widgetId = this.options.widgetId ?? this.getAttribute('widget-id') ?? 'default'
     const chat = this.options.chat ?? this.createFromOptions()
     if (!chat) return
     this.chatInstance = chat
@@ -92,8 +93,7 @@ export class HoldlineChat extends Base {
 
   private createFromOptions(): Chat | undefined {
     const url = this.options.url ?? this.getAttribute('url') ?? undefined
-    const widgetId = this.options.widgetId ?? this.getAttribute('widget-id') ?? 'default'
-    this.widgetId = widgetId
+    const widgetId = this.widgetId
     if (!url) return undefined
     const reconnect = (this.options.reconnect ?? this.getAttribute('reconnect') ?? undefined) as ChatOptions['reconnect']
     const storage = (this.options.storage ?? this.getAttribute('storage') ?? undefined) as ChatOptions['storage']
