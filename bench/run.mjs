@@ -1,5 +1,20 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
+// `npm run bench -- size` or `-- memory` runs one of them.
 import { measureSizes, formatSizes } from './size.mjs'
+import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
 
-console.log('## Bundle size (rollup + terser, same pipeline for every library)\n')
-console.log(formatSizes(await measureSizes()))
+const only = process.argv[2]
+const describeMachine = async () => {
+  const os = await import('node:os')
+  return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+}
+
+console.log(`Machine: ${await describeMachine()}\n`)
+if (!only || only === 'size') {
+  console.log('## Bundle size (rollup + terser, same pipeline for every library)\n')
+  console.log(formatSizes(await measureSizes()), '\n')
+}
+if (!only || only === 'memory') {
+  console.log('## Server memory per idle customer (server and clients in separate processes, loopback)\n')
+  console.log(formatIdleMemory(await idleMemory()), '\n')
+}
