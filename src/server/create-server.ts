@@ -22,6 +22,7 @@ import { resolveOptions, type ResolvedOptions, type ServerOptions } from './opti
 import { DeadlineScheduler } from './scheduler.js'
 import { ConversationService } from './service.js'
 import { MemoryStore } from './store/memory-store.js'
+import { createRedisStore } from './store/redis-store.js'
 import type { Store } from './store/types.js'
 
 /** A running server. */
@@ -50,10 +51,10 @@ function engineConfig(o: ResolvedOptions): EngineConfig {
   }
 }
 
-function storeOf(o: ResolvedOptions): Store {
+async function storeOf(o: ResolvedOptions): Promise<Store> {
   if (typeof o.store === 'object') return o.store
   if (o.store === 'memory') return new MemoryStore()
-  throw new Error(`store ${o.store} is not available yet; use 'memory'`)
+  return createRedisStore(o.store)
 }
 
 /** The package root: above dist/ (bundled, possibly in dist/chunks/) or above src/server/. */
@@ -75,8 +76,7 @@ function mountsOf(o: ResolvedOptions): StaticMount[] {
 }
 
 /** The server's parts, wired together but not yet listening. */
-function assemble(o: ResolvedOptions): { ctx: ServerContext; routing: RoutingRunner; scheduler: DeadlineScheduler; unsubscribe: () => void } {
-  const store = storeOf(o)
+function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routing: RoutingRunner; scheduler: DeadlineScheduler; unsubscribe: () => void } {
   const events = createNanoEvents<ServerEvents>()
   const config = engineConfig(o)
   const now = (): number => o.clock.now()
@@ -107,7 +107,7 @@ function assemble(o: ResolvedOptions): { ctx: ServerContext; routing: RoutingRun
  */
 export async function createServer(options: ServerOptions = {}): Promise<HoldlineServer> {
   const o = resolveOptions(options)
-  const { ctx, routing, scheduler, unsubscribe } = assemble(o)
+  const { ctx, routing, scheduler, unsubscribe } = assemble(o, await storeOf(o))
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
   const { wss, connections } = attachEndpoints(ctx, http)

@@ -12,3 +12,4 @@ export type { ServerEvents, TransitionEvent, ItemEvent, ServerErrorEvent } from 
 export type { Conversation, WrapUpCapacity, Deadline, DeadlineKind, AgentRecord, Draft, Step } from './engine/types.js'
 export type { Store, BusMessage, Mutator, TransactResult, RecordedAck, ConversationFilter } from './store/types.js'
 export { MemoryStore } from './store/memory-store.js'
+export { RedisStore, createRedisStore, type RedisStoreOptions } from './store/redis-store.js'

@@ -3,7 +3,8 @@
  * section, which is what makes `transact` and `claimDue` atomic here.
  */
 import type { TranscriptItem } from '../../protocol/frames.js'
-import type { AgentRecord, Conversation, Deadline, Draft, Step } from '../engine/types.js'
+import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+import { applyDrafts } from './apply-drafts.js'
 import type {
   BusMessage,
   ConversationFilter,
@@ -52,23 +53,11 @@ export class MemoryStore implements Store {
 
   private apply(entry: Entry, step: Step): TransactResult {
     const previous = entry.conversation
-    const items: TranscriptItem[] = []
-    const duplicates = new Map<string, RecordedAck>()
-    let seq = previous.lastSeq
-    for (const draft of step.drafts) {
-      const known = draft.kind === 'message' && draft.clientId ? entry.acks.get(draft.clientId) : undefined
-      if (known && draft.kind === 'message' && draft.clientId) {
-        duplicates.set(draft.clientId, known)
-        continue
-      }
-      seq += 1
-      const item = toItem(draft, seq, previous.id)
-      items.push(item)
-      if (item.kind === 'message' && item.clientId) entry.acks.set(item.clientId, { seq, messageId: item.id })
-    }
-    entry.items.push(...items)
-    entry.conversation = { ...step.conversation, lastSeq: seq }
-    return { previous, conversation: entry.conversation, items, duplicates }
+    const applied = applyDrafts(previous, step, (clientId) => entry.acks.get(clientId))
+    for (const [clientId, ack] of applied.recorded) entry.acks.set(clientId, ack)
+    entry.items.push(...applied.items)
+    entry.conversation = applied.conversation
+    return { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -146,9 +135,4 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     this.listeners.clear()
   }
-}
-
-function toItem(draft: Draft, seq: number, conversationId: string): TranscriptItem {
-  if (draft.kind === 'status') return { ...draft, seq }
-  return { ...draft, seq, id: `${conversationId}.${seq}` }
 }

@@ -1,0 +1,42 @@
+/**
+ * What every store does with a step: number the drafts from the conversation's last seq, drop
+ * message drafts whose client id is already recorded, and say which acks to remember. Pure, so the
+ * memory and Redis stores number and de-duplicate exactly alike.
+ */
+import type { TranscriptItem } from '../../protocol/frames.js'
+import type { Conversation, Draft, Step } from '../engine/types.js'
+import type { RecordedAck } from './types.js'
+
+export interface AppliedStep {
+  conversation: Conversation
+  items: TranscriptItem[]
+  /** Client ids already recorded before this step, with their original ack. */
+  duplicates: Map<string, RecordedAck>
+  /** Acks of the messages this step records. */
+  recorded: Map<string, RecordedAck>
+}
+
+export function applyDrafts(previous: Conversation, step: Step, knownAck: (clientId: string) => RecordedAck | undefined): AppliedStep {
+  const items: TranscriptItem[] = []
+  const duplicates = new Map<string, RecordedAck>()
+  const recorded = new Map<string, RecordedAck>()
+  let seq = previous.lastSeq
+  for (const draft of step.drafts) {
+    const clientId = draft.kind === 'message' ? draft.clientId : undefined
+    const known = clientId ? (recorded.get(clientId) ?? knownAck(clientId)) : undefined
+    if (clientId && known) {
+      duplicates.set(clientId, known)
+      continue
+    }
+    seq += 1
+    const item = toItem(draft, seq, previous.id)
+    items.push(item)
+    if (clientId && item.kind === 'message') recorded.set(clientId, { seq, messageId: item.id })
+  }
+  return { conversation: { ...step.conversation, lastSeq: seq }, items, duplicates, recorded }
+}
+
+function toItem(draft: Draft, seq: number, conversationId: string): TranscriptItem {
+  if (draft.kind === 'status') return { ...draft, seq }
+  return { ...draft, seq, id: `${conversationId}.${seq}` }
+}

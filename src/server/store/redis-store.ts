@@ -1,0 +1,274 @@
+/**
+ * The shared store: conversations, transcripts, client-id dedup, deadlines and agents in Redis, and
+ * the fan-out between server processes through Redis pub/sub. Several processes on one Redis act as
+ * one: sequence numbers are assigned under optimistic concurrency (WATCH/MULTI, retried), and a due
+ * deadline is removed and returned by one Lua script, so exactly one process fires it.
+ */
+import { createClient, createClientPool, WatchError } from 'redis'
+import type { TranscriptItem } from '../../protocol/frames.js'
+import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+import { applyDrafts } from './apply-drafts.js'
+import type { BusMessage, ConversationFilter, Mutator, RecordedAck, Store, TransactResult } from './types.js'
+
+/** Options of {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /** Prefix of every key and of the pub/sub channel. @default 'holdline:' */
+  prefix?: string
+  /** Connections kept for WATCH transactions. @default 8 */
+  poolSize?: number
+  /** Attempts of one optimistic transaction before giving up. @default 100 */
+  maxRetries?: number
+}
+
+type Client = ReturnType<typeof createClient>
+type Pool = ReturnType<typeof createClientPool>
+type Isolated = Parameters<Parameters<Pool['execute']>[0]>[0]
+
+// Removes and returns the due deadlines in one step, so two processes never both claim one.
+const CLAIM_DUE = `
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, member in ipairs(members) do
+  redis.call('ZREM', KEYS[1], member)
+  local data = redis.call('HGET', KEYS[2], member)
+  redis.call('HDEL', KEYS[2], member)
+  if data then table.insert(out, data) end
+end
+return out
+`
+
+/**
+ * Connect a {@link RedisStore}: one connection for commands, one for subscriptions, a small pool
+ * for transactions.
+ *
+ * @example
+ * ```ts
+ * const store = await createRedisStore('redis://127.0.0.1:6379')
+ * const server = await createServer({ store, port: 8080 })
+ * ```
+ */
+export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+  const client = createClient({ url })
+  const subscriber = client.duplicate()
+  const pool = createClientPool({ url }, { minimum: 1, maximum: options.poolSize ?? 8 })
+  // A Redis outage must reject the calls in flight, never crash the process through an 'error' event.
+  for (const c of [client, subscriber, pool]) c.on('error', () => undefined)
+  await Promise.all([client.connect(), subscriber.connect(), pool.connect()])
+  const store = new RedisStore(client, subscriber, pool, options)
+  await store.listen()
+  return store
+}
+
+/** {@link Store} on Redis. Create with {@link createRedisStore}. */
+export class RedisStore implements Store {
+  private readonly prefix: string
+  private readonly maxRetries: number
+  private readonly listeners = new Set<(message: BusMessage) => void>()
+
+  constructor(
+    private readonly client: Client,
+    private readonly subscriber: Client,
+    private readonly pool: Pool,
+    options: RedisStoreOptions,
+  ) {
+    this.prefix = options.prefix ?? 'holdline:'
+    this.maxRetries = options.maxRetries ?? 100
+  }
+
+  private key = {
+    conversation: (id: string) => `${this.prefix}c:${id}`,
+    items: (id: string) => `${this.prefix}i:${id}`,
+    acks: (id: string) => `${this.prefix}a:${id}`,
+    status: (status: string) => `${this.prefix}s:${status}`,
+    agentConversations: (agentId: string) => `${this.prefix}g:${agentId}`,
+    deadlines: () => `${this.prefix}dl`,
+    deadlineData: () => `${this.prefix}dd`,
+    agent: (id: string) => `${this.prefix}ag:${id}`,
+    agents: () => `${this.prefix}ags`,
+    channel: () => `${this.prefix}bus`,
+  }
+
+  /** Subscribes to the bus channel (called once by createRedisStore). */
+  async listen(): Promise<void> {
+    await this.subscriber.subscribe(this.key.channel(), (raw) => {
+      let message: BusMessage
+      try {
+        message = JSON.parse(raw) as BusMessage
+      } catch {
+        return
+      }
+      for (const listener of [...this.listeners]) listener(message)
+    })
+  }
+
+  async create(step: Step): Promise<TransactResult> {
+    const id = step.conversation.id
+    return this.optimistic(id, async (c) => {
+      if (await c.exists(this.key.conversation(id))) throw new Error(`conversation ${id} exists`)
+      return this.commit(c, { ...step.conversation, lastSeq: 0 }, step, true)
+    })
+  }
+
+  async get(id: string): Promise<Conversation | undefined> {
+    const raw = await this.client.get(this.key.conversation(id))
+    return raw ? (JSON.parse(raw) as Conversation) : undefined
+  }
+
+  async transact(id: string, mutate: Mutator): Promise<TransactResult | undefined> {
+    return this.optimistic(id, async (c) => {
+      const raw = await c.get(this.key.conversation(id))
+      if (!raw) return undefined
+      const current = JSON.parse(raw) as Conversation
+      const step = mutate(current)
+      if (!step) return { previous: current, conversation: current, items: [], duplicates: new Map() }
+      return this.commit(c, current, step, false)
+    })
+  }
+
+  /** Runs `body` on an isolated connection with the conversation's keys watched; retries on conflict. */
+  private async optimistic<T>(id: string, body: (c: Isolated) => Promise<T>): Promise<T> {
+    for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
+      try {
+        return await this.pool.execute(async (c) => {
+          await c.watch([this.key.conversation(id), this.key.acks(id)])
+          try {
+            return await body(c)
+          } finally {
+            // A body that threw or returned early leaves the watch set; clear it for the next user.
+            await c.unwatch().catch(() => undefined)
+          }
+        })
+      } catch (error) {
+        if (!(error instanceof WatchError)) throw error
+      }
+    }
+    throw new Error(`conversation ${id}: too much contention`)
+  }
+
+  private async commit(c: Isolated, previous: Conversation, step: Step, creating: boolean): Promise<TransactResult> {
+    const id = previous.id
+    const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
+    const known = new Map<string, RecordedAck>()
+    if (clientIds.length > 0) {
+      const values = await c.hmGet(this.key.acks(id), clientIds)
+      clientIds.forEach((clientId, i) => {
+        const value = values[i]
+        if (value) known.set(clientId, JSON.parse(value) as RecordedAck)
+      })
+    }
+    const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
+    const multi = c.multi().set(this.key.conversation(id), JSON.stringify(applied.conversation))
+    if (applied.items.length > 0) multi.rPush(this.key.items(id), applied.items.map((item) => JSON.stringify(item)))
+    for (const [clientId, ack] of applied.recorded) multi.hSet(this.key.acks(id), clientId, JSON.stringify(ack))
+    const before = creating ? undefined : previous
+    if (before?.status !== applied.conversation.status) {
+      if (before) multi.sRem(this.key.status(before.status), id)
+      multi.sAdd(this.key.status(applied.conversation.status), id)
+    }
+    if (before?.agent?.id !== applied.conversation.agent?.id) {
+      if (before?.agent) multi.sRem(this.key.agentConversations(before.agent.id), id)
+      if (applied.conversation.agent) multi.sAdd(this.key.agentConversations(applied.conversation.agent.id), id)
+    }
+    await multi.exec()
+    return { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
+  }
+
+  async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
+    // Item n has seq n + 1: the list is appended in seq order with no gaps.
+    const raw = await this.client.lRange(this.key.items(id), Math.max(0, afterSeq), -1)
+    return raw.map((r) => JSON.parse(r) as TranscriptItem)
+  }
+
+  async findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined> {
+    const raw = await this.client.hGet(this.key.acks(conversationId), clientId)
+    return raw ? (JSON.parse(raw) as RecordedAck) : undefined
+  }
+
+  async listConversations(filter: ConversationFilter = {}): Promise<Conversation[]> {
+    const ids = await this.candidateIds(filter)
+    if (ids.length === 0) return []
+    const raws = await this.client.mGet(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => {
+      if (!raw) return []
+      const c = JSON.parse(raw) as Conversation
+      if (filter.statuses && !filter.statuses.includes(c.status)) return []
+      if (filter.agentId !== undefined && c.agent?.id !== filter.agentId) return []
+      return [c]
+    })
+  }
+
+  private async candidateIds(filter: ConversationFilter): Promise<string[]> {
+    if (filter.agentId !== undefined) return this.client.sMembers(this.key.agentConversations(filter.agentId))
+    const statuses = filter.statuses ?? (['open', 'active', 'wrap-up', 'closed'] as const)
+    const lists = await Promise.all(statuses.map((s) => this.client.sMembers(this.key.status(s))))
+    return lists.flat()
+  }
+
+  async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
+    const kinds = ['grace', 'liveness', 'wrap-up', 'queue', 'agent-grace', 'capacity']
+    const members = kinds.map((kind) => `${conversationId}\u0000${kind}`)
+    const multi = this.client.multi().zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
+    for (const d of deadlines) {
+      const member = `${d.conversationId}\u0000${d.kind}`
+      multi.zAdd(this.key.deadlines(), { score: d.at, value: member }).hSet(this.key.deadlineData(), member, JSON.stringify(d))
+    }
+    await multi.exec()
+  }
+
+  async claimDue(now: number, limit = 100): Promise<Deadline[]> {
+    const raw = (await this.client.eval(CLAIM_DUE, {
+      keys: [this.key.deadlines(), this.key.deadlineData()],
+      arguments: [String(now), String(limit)],
+    })) as string[]
+    return raw.map((r) => JSON.parse(r) as Deadline).sort((a, b) => a.at - b.at)
+  }
+
+  async nextDeadline(): Promise<number | undefined> {
+    const first = await this.client.zRangeWithScores(this.key.deadlines(), 0, 0)
+    return first[0]?.score
+  }
+
+  async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
+    const key = this.key.agent(id)
+    for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
+      try {
+        return await this.pool.execute(async (c) => {
+          await c.watch(key)
+          const raw = await c.get(key)
+          const next = update(raw ? (JSON.parse(raw) as AgentRecord) : undefined)
+          await c.multi().set(key, JSON.stringify(next)).sAdd(this.key.agents(), id).exec()
+          return next
+        })
+      } catch (error) {
+        if (!(error instanceof WatchError)) throw error
+      }
+    }
+    throw new Error(`agent ${id}: too much contention`)
+  }
+
+  async getAgent(id: string): Promise<AgentRecord | undefined> {
+    const raw = await this.client.get(this.key.agent(id))
+    return raw ? (JSON.parse(raw) as AgentRecord) : undefined
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    const ids = await this.client.sMembers(this.key.agents())
+    if (ids.length === 0) return []
+    const raws = await this.client.mGet(ids.map((id) => this.key.agent(id)))
+    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as AgentRecord] : []))
+  }
+
+  async publish(message: BusMessage): Promise<void> {
+    await this.client.publish(this.key.channel(), JSON.stringify(message))
+  }
+
+  subscribe(listener: (message: BusMessage) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear()
+    await Promise.allSettled([this.subscriber.quit(), this.client.quit(), this.pool.close()])
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One contract, two stores: the in-memory default and Redis (a real redis-server) must number,
+ * de-duplicate, index, schedule and fan out exactly alike, so the engine runs unchanged on either.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createConversation } from '../../src/server/engine/transitions.js'
+import type { Conversation, Step } from '../../src/server/engine/types.js'
+import { MemoryStore } from '../../src/server/store/memory-store.js'
+import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
+import type { BusMessage, Store } from '../../src/server/store/types.js'
+import { startRedis, type RunningRedis } from './redis-server.js'
+
+let redis: RunningRedis
+const opened: Array<RedisStore> = []
+let prefixCounter = 0
+
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(async () => {
+  await Promise.all(opened.map((s) => s.close()))
+  await redis?.stop()
+})
+
+/** Two handles on one store: for Redis two separate connections, as two processes would have. */
+async function pair(kind: 'memory' | 'redis'): Promise<[Store, Store]> {
+  if (kind === 'memory') {
+    const store = new MemoryStore()
+    return [store, store]
+  }
+  const prefix = `t${++prefixCounter}:`
+  const a = await createRedisStore(redis.url, { prefix })
+  const b = await createRedisStore(redis.url, { prefix })
+  opened.push(a, b)
+  return [a, b]
+}
+
+const open = (id: string, at = 1_000): Step =>
+  createConversation({ id, widgetId: 'w', customer: { name: 'Kim' }, tokenHash: 'h' }, { id: 'k1', tabId: 't1' }, at)
+
+const say = (text: string, clientId?: string) => (c: Conversation): Step => ({
+  conversation: c,
+  drafts: [{ kind: 'message', from: 'customer', text, at: 2_000, ...(clientId ? { clientId } : {}) }],
+})
+
+describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
+  it('creates a conversation, numbers its items from 1 and refuses a second create of the same id', async () => {
+    const [store] = await pair(kind)
+    const created = await store.create(open('c1'))
+    expect(created.items.map((i) => i.seq)).toEqual(created.items.map((_, n) => n + 1))
+    expect(created.conversation.lastSeq).toBe(created.items.length)
+    expect(await store.get('c1')).toEqual(created.conversation)
+    await expect(store.create(open('c1'))).rejects.toThrow()
+    expect(await store.get('missing')).toBeUndefined()
+    expect(await store.transact('missing', say('x'))).toBeUndefined()
+  })
+
+  it('appends in order, drops a repeated client id with the original ack, and replays after a seq', async () => {
+    const [store] = await pair(kind)
+    const start = (await store.create(open('c2'))).conversation.lastSeq
+    const first = await store.transact('c2', say('hello', 'm1'))
+    expect(first?.items).toEqual([expect.objectContaining({ seq: start + 1, id: `c2.${start + 1}`, text: 'hello', clientId: 'm1' })])
+    const again = await store.transact('c2', say('hello', 'm1'))
+    expect(again?.items).toEqual([])
+    expect(again?.duplicates.get('m1')).toEqual({ seq: start + 1, messageId: `c2.${start + 1}` })
+    await store.transact('c2', say('second', 'm2'))
+    expect(await store.findAck('c2', 'm2')).toEqual({ seq: start + 2, messageId: `c2.${start + 2}` })
+    const after = await store.transcript('c2', start)
+    expect(after.map((i) => (i.kind === 'message' ? i.text : i.status))).toEqual(['hello', 'second'])
+    expect((await store.transcript('c2')).map((i) => i.seq)).toEqual(Array.from({ length: start + 2 }, (_, n) => n + 1))
+  })
+
+  it('changes nothing when the mutator returns null', async () => {
+    const [store] = await pair(kind)
+    const created = await store.create(open('c3'))
+    const result = await store.transact('c3', () => null)
+    expect(result?.items).toEqual([])
+    expect(await store.get('c3')).toEqual(created.conversation)
+  })
+
+  it('lists by status and by agent, following changes', async () => {
+    const [store] = await pair(kind)
+    await store.create(open('o1'))
+    await store.create(open('o2'))
+    await store.transact('o2', (c) => ({ conversation: { ...c, status: 'active', agent: { id: 'a1', name: 'Ana' } }, drafts: [] }))
+    const ids = async (filter: Parameters<Store['listConversations']>[0]) => (await store.listConversations(filter)).map((c) => c.id).sort()
+    expect(await ids({ statuses: ['open'] })).toEqual(['o1'])
+    expect(await ids({ statuses: ['active'] })).toEqual(['o2'])
+    expect(await ids({ agentId: 'a1' })).toEqual(['o2'])
+    await store.transact('o2', (c) => {
+      const next = { ...c, status: 'open' as const }
+      delete next.agent
+      return { conversation: next, drafts: [] }
+    })
+    expect(await ids({ agentId: 'a1' })).toEqual([])
+    expect(await ids({ statuses: ['open'] })).toEqual(['o1', 'o2'])
+  })
+
+  it('replaces deadlines per conversation and gives each due one to exactly one claimer', async () => {
+    const [a, b] = await pair(kind)
+    await a.setDeadlines('d1', [{ conversationId: 'd1', kind: 'grace', at: 500 }])
+    await a.setDeadlines('d1', [{ conversationId: 'd1', kind: 'grace', at: 100 }, { conversationId: 'd1', kind: 'queue', at: 9_000 }])
+    for (let i = 0; i < 40; i++) await a.setDeadlines(`x${i}`, [{ conversationId: `x${i}`, kind: 'grace', at: 200 + i }])
+    expect(await a.nextDeadline()).toBe(100)
+    const [left, right] = await Promise.all([a.claimDue(1_000, 1_000), b.claimDue(1_000, 1_000)])
+    const claimed = [...left, ...right].map((d) => `${d.conversationId}/${d.kind}`)
+    expect(new Set(claimed).size).toBe(claimed.length)
+    expect(claimed).toHaveLength(41)
+    expect(claimed).not.toContain('d1/queue')
+    expect(await a.claimDue(1_000)).toEqual([])
+    expect(await b.nextDeadline()).toBe(9_000)
+  })
+
+  it('updates agents atomically under contention', async () => {
+    const [a, b] = await pair(kind)
+    const add = (store: Store, n: number) =>
+      store.updateAgent('ana', (prev) => ({ id: 'ana', name: 'Ana', capacity: 2, connections: [...(prev?.connections ?? []), `k${n}`] }))
+    await Promise.all(Array.from({ length: 20 }, (_, n) => add(n % 2 ? a : b, n)))
+    expect((await a.getAgent('ana'))?.connections).toHaveLength(20)
+    expect((await b.listAgents()).map((x) => x.id)).toEqual(['ana'])
+  })
+
+  it('numbers concurrent appends from two handles without gaps or repeats', async () => {
+    const [a, b] = await pair(kind)
+    const start = (await a.create(open('busy'))).conversation.lastSeq
+    await Promise.all(Array.from({ length: 50 }, (_, n) => (n % 2 ? a : b).transact('busy', say(`m${n}`, `c${n}`))))
+    const seqs = (await b.transcript('busy', start)).map((i) => i.seq)
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, n) => start + n + 1))
+    expect((await a.get('busy'))?.lastSeq).toBe(start + 50)
+  })
+
+  it('fans a published message out to every handle, the publisher included', async () => {
+    const [a, b] = await pair(kind)
+    const got = (store: Store) => new Promise<BusMessage>((resolve) => store.subscribe(resolve))
+    const both = Promise.all([got(a), got(b)])
+    await a.publish({ type: 'routing' })
+    expect(await both).toEqual([{ type: 'routing' }, { type: 'routing' }])
+  })
+})
