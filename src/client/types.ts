@@ -104,6 +104,18 @@ export interface ChatOptions {
   WebSocket?: unknown
   /** Time source for the local window, injectable for tests. @default Date.now */
   now?: () => number
+  /**
+   * How long after a ping a socket that sent nothing is declared dead and replaced. A dead socket
+   * is noticed within `heartbeatMs` (from the server, 15 s by default) + `pongTimeoutMs` while the
+   * page is visible. @default 5000
+   */
+  pongTimeoutMs?: number
+  /** First reconnection delay; each connection draws a value in [min, 2 * min), growing x1.5. @default 500 */
+  minReconnectDelayMs?: number
+  /** Largest reconnection delay. @default 10000 */
+  maxReconnectDelayMs?: number
+  /** At most one `typing` notice per this interval. @default 2000 */
+  typingThrottleMs?: number
 }
 
 /** A customer chat. Create with `createChat`. */

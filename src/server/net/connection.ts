@@ -63,7 +63,8 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
       return undefined
     }
     if (!this.bucket.take()) {
-      this.refuse('rate-limited', `more than ${this.limits.maxFramesPerSecond} frames per second`)
+      // Name the refused message (if it is one) so its sender retries it rather than waiting for an ack.
+      this.refuseParsed(decode(data), 'rate-limited', `more than ${this.limits.maxFramesPerSecond} frames per second`)
       return undefined
     }
     if (isBinary) {

@@ -1,0 +1,45 @@
+/** A customer message waiting for the server's acknowledgement. Persisted with the local window. */
+export interface OutboxEntry {
+  /** Client-made id; the server drops a repeat, so re-sending after a drop is safe. */
+  clientId: string
+  text: string
+  /** Client time at which it was written (shown while pending; never compared with server times). */
+  at: number
+}
+
+/**
+ * A random client id: `crypto.randomUUID` where there is one (secure contexts, Node 20), else
+ * `crypto.getRandomValues`, else Math.random (old webviews on plain http).
+ *
+ * @example
+ * ```ts
+ * const entry = { clientId: newClientId(), text: 'Hello', at: Date.now() }
+ * ```
+ */
+export function newClientId(): string {
+  const crypto = globalThis.crypto as Crypto | undefined
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID()
+  const bytes = new Uint8Array(16)
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes)
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** The outbox with `entry` appended (unless its clientId is already there). */
+export function enqueue(outbox: readonly OutboxEntry[], entry: OutboxEntry): OutboxEntry[] {
+  return outbox.some((e) => e.clientId === entry.clientId) ? [...outbox] : [...outbox, entry]
+}
+
+/** The outbox without the entry the server acknowledged. */
+export function retire(outbox: readonly OutboxEntry[], clientId: string): OutboxEntry[] {
+  return outbox.filter((e) => e.clientId !== clientId)
+}
+
+/**
+ * The next entry to send: the oldest one. Only one message is in flight at a time, so a refusal
+ * that asks for a retry (`rate-limited`, `store-unavailable`) can never let a later message
+ * overtake an earlier one.
+ */
+export function nextToSend(outbox: readonly OutboxEntry[]): OutboxEntry | undefined {
+  return outbox[0]
+}

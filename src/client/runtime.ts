@@ -1,0 +1,108 @@
+import type { ConversationInfo, ChatMessage, ConnectionState } from './types.js'
+import type { ChatEmitter } from './events.js'
+import type { Clock } from './clock.js'
+import type { Heartbeat } from './heartbeat.js'
+import type { LocalWindow } from './record.js'
+import type { Presence, StartDecision } from './machine.js'
+import type { ResolvedOptions } from './options.js'
+import type { SafeStorage } from './storage.js'
+import type { SeqTracker } from './transcript.js'
+import type { Transport } from './transport.js'
+import type { NewChatReason } from '../protocol/index.js'
+import { parseRecord, updateRecord } from './record.js'
+import { fromOutbox } from './transcript.js'
+
+/**
+ * Where a chat is. `hello-sent`: waiting for `welcome`; `prompt`: waiting for the customer's
+ * R10 choice; `paused`: socket closed for the back/forward cache; `ended`: the conversation is in
+ * Wrap-up or Closed.
+ */
+export type Phase = 'idle' | 'connecting' | 'hello-sent' | 'prompt' | 'ready' | 'paused' | 'offline' | 'ended' | 'destroyed'
+
+interface Waiter<T> {
+  resolve(value: T): void
+  reject(error: unknown): void
+}
+
+/** The runner's mutable state: one object, so the handlers in several files share it. */
+export interface Runtime {
+  readonly options: ResolvedOptions
+  readonly clock: Clock
+  readonly storage: SafeStorage
+  readonly key: string
+  readonly tabId: string
+  readonly events: ChatEmitter
+  transport: Transport | undefined
+  phase: Phase
+  connection: ConnectionState
+  conversation: ConversationInfo | undefined
+  decision: StartDecision | undefined
+  /** The customer's pending choice: reopen the previous chat, or start a new one (with why). */
+  choice: { kind: 'reconnect' } | { kind: 'new'; reason?: NewChatReason } | undefined
+  seq: SeqTracker
+  messages: ChatMessage[]
+  inflight: string | undefined
+  everConnected: boolean
+  heartbeat: Heartbeat | undefined
+  heartbeatMs: number
+  presence: Presence
+  lastAliveWrite: number
+  /** `welcome.lastSeq`: the replay is complete once the tracker reaches it. */
+  syncTarget: number | undefined
+  pendingResumed: { conversationId: string; replayed: number; reconnected: boolean } | undefined
+  endRequested: boolean
+  lastAcked: number
+  cancelAck: (() => void) | undefined
+  cancelSync: (() => void) | undefined
+  cancelRetry: (() => void) | undefined
+  /** Waiting for the answer to `hello`: a socket that opened and then went silent is replaced. */
+  cancelHello: (() => void) | undefined
+  lastTypingAt: number
+  welcomeWaiters: Waiter<ConversationInfo>[]
+  sendWaiters: Map<string, Waiter<ChatMessage>>
+  endWaiters: Waiter<void>[]
+}
+
+/** The stored local window, read fresh (other tabs write it too). */
+export function readRecord(rt: Runtime): LocalWindow {
+  return parseRecord(rt.storage.getItem(rt.key))
+}
+
+/** Change the stored local window. */
+export function writeRecord(rt: Runtime, change: (record: LocalWindow) => LocalWindow): LocalWindow {
+  return updateRecord(rt.storage, rt.key, change)
+}
+
+/** Emit `connection` when the state changes. */
+export function setConnection(rt: Runtime, state: ConnectionState, reason?: string): void {
+  if (rt.connection === state) return
+  rt.connection = state
+  const queued = readRecord(rt).outbox.length
+  rt.events.emit('connection', reason === undefined ? { state, queued } : { state, reason, queued })
+}
+
+/** Confirmed messages in seq order, then the ones still pending, in the order they were written. */
+export function sortMessages(messages: ChatMessage[]): ChatMessage[] {
+  const confirmed = messages.filter((m) => !m.pending).sort((a, b) => a.seq - b.seq)
+  return [...confirmed, ...messages.filter((m) => m.pending)]
+}
+
+/** A fresh transcript holding only what the outbox still has to deliver. */
+export function resetTranscript(rt: Runtime): void {
+  rt.seq.reset()
+  rt.lastAcked = 0
+  rt.messages = readRecord(rt).outbox.map(fromOutbox)
+}
+
+/** Settle every waiter of one kind. */
+export function settle<T>(waiters: Waiter<T>[], outcome: { value: T } | { error: unknown }): void {
+  for (const waiter of waiters.splice(0)) {
+    if ('value' in outcome) waiter.resolve(outcome.value)
+    else waiter.reject(outcome.error)
+  }
+}
+
+/** A promise settled by the runner later. */
+export function wait<T>(list: Waiter<T>[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => list.push({ resolve, reject }))
+}

@@ -1,0 +1,117 @@
+/**
+ * A TCP proxy in front of a server, to lose the network on purpose.
+ *
+ * - `dropAll()` destroys every live connection pair at once, as a lost network does (no close
+ *   frame reaches either side; both see the TCP connection end).
+ * - `pause()` holds traffic in both directions without closing anything: the sockets stay OPEN
+ *   and silent, the half-open socket a phone produces when its network goes away. `resume()`
+ *   delivers what was held, in order.
+ * - `refuse(true)` makes new connections fail at once (the network is still gone).
+ *
+ * @example
+ * ```ts
+ * const proxy = await startProxy(server.url)
+ * const chat = createChat({ url: proxy.url, widgetId: 'w', WebSocket, storage })
+ * proxy.dropAll()
+ * ```
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net'
+
+export interface Proxy {
+  /** `http://127.0.0.1:<port>`: use it as the client's base URL. */
+  url: string
+  port: number
+  /** Live connection pairs. */
+  readonly connections: number
+  /** How many connections were accepted so far. */
+  readonly accepted: number
+  dropAll(): void
+  pause(): void
+  resume(): void
+  refuse(on: boolean): void
+  close(): Promise<void>
+}
+
+interface Pair {
+  client: Socket
+  upstream: Socket
+}
+
+// Unpiping (not just pausing) so that a 'drain' can never restart the flow behind our back.
+function hold({ client, upstream }: Pair): void {
+  client.unpipe(upstream)
+  upstream.unpipe(client)
+  client.pause()
+  upstream.pause()
+}
+
+function flow({ client, upstream }: Pair): void {
+  client.pipe(upstream)
+  upstream.pipe(client)
+}
+
+/** Start a proxy on 127.0.0.1, port 0, forwarding to the host and port of `target` (a URL). */
+export async function startProxy(target: string): Promise<Proxy> {
+  const { hostname, port } = new URL(target)
+  const pairs = new Set<Pair>()
+  let paused = false
+  let refusing = false
+  let accepted = 0
+
+  const server: Server = createServer((client) => {
+    if (refusing) return void client.destroy()
+    accepted += 1
+    const upstream = connect({ host: hostname === 'localhost' ? '127.0.0.1' : hostname, port: Number(port) })
+    const pair = { client, upstream }
+    pairs.add(pair)
+    if (paused) hold(pair)
+    else flow(pair)
+    const end = (): void => {
+      pairs.delete(pair)
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on('error', end).on('close', end)
+    upstream.on('error', end).on('close', end)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (!address || typeof address === 'string') throw new Error('proxy has no port')
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    get connections() {
+      return pairs.size
+    },
+    get accepted() {
+      return accepted
+    },
+    dropAll() {
+      for (const pair of [...pairs]) {
+        pairs.delete(pair)
+        pair.client.resetAndDestroy()
+        pair.upstream.resetAndDestroy()
+      }
+    },
+    pause() {
+      paused = true
+      for (const pair of pairs) hold(pair)
+    },
+    resume() {
+      paused = false
+      for (const pair of pairs) flow(pair)
+    },
+    refuse(on) {
+      refusing = on
+    },
+    async close() {
+      for (const pair of [...pairs]) {
+        pair.client.destroy()
+        pair.upstream.destroy()
+      }
+      pairs.clear()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
