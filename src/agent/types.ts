@@ -1,31 +1,20 @@
 import type {
   AgentInfo,
   ConversationSnapshot,
-  ConversationStatus,
   CustomerPresence,
   ErrorCode,
   MessageItem,
-  TranscriptItem,
 } from '../protocol/index.js'
 import type { WebSocketClass } from '../client/transport.js'
 
 /** State of the agent's connection. */
 export type AgentConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 
-/** A conversation assigned to (or offered to) this agent, kept up to date from the server's events. */
-export interface AgentConversation {
-  id: string
-  status: ConversationStatus
-  widgetId: string
-  customer: { name?: string }
-  agent?: AgentInfo
-  createdAt: number
-  /** Server time at which a Wrap-up closes by itself. */
-  wrapUpDeadline?: number
-  presence: CustomerPresence
-  /** Every recorded item, in seq order, each once. */
-  transcript: TranscriptItem[]
-}
+/**
+ * A conversation assigned to (or offered to) this agent, kept up to date from the server's events:
+ * the transcript holds every recorded item, in seq order, each once.
+ */
+export type AgentConversation = ConversationSnapshot
 
 /** Error an agent action rejects with; `code` is one of the server's wire codes, or `closed`. */
 export interface AgentErrorShape extends Error {
@@ -85,4 +74,3 @@ export interface Agent {
   readonly capacity: { used: number; total: number }
 }
 
-export type { ConversationSnapshot }

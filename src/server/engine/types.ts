@@ -4,8 +4,9 @@
 import type {
   AgentInfo,
   AutomatedMessageId,
-  Author,
   ConversationStatus,
+  MessageItem,
+  StatusItem,
   TranscriptItem,
   TransitionReason,
 } from '../../protocol/frames.js'
@@ -49,17 +50,7 @@ export interface Conversation {
 }
 
 /** An item to record; the store gives it its `seq` and `id`. */
-export type Draft =
-  | {
-      kind: 'message'
-      from: Author
-      text: string
-      at: number
-      clientId?: string
-      automated?: AutomatedMessageId
-      agent?: AgentInfo
-    }
-  | { kind: 'status'; status: ConversationStatus; reason: TransitionReason; at: number; agent?: AgentInfo }
+export type Draft = Omit<MessageItem, 'seq' | 'id'> | Omit<StatusItem, 'seq'>
 
 /** What one engine step decided: the new record and the items to record with it. */
 export interface Step {
