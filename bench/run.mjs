@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
-// `npm run bench -- size` or `-- memory` runs one of them.
+// `npm run bench -- size`, `-- memory` or `-- resume` runs one of them.
 import { measureSizes, formatSizes } from './size.mjs'
 import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
+import { resumeLatency, formatResume } from './resume.mjs'
 
 const only = process.argv[2]
 const describeMachine = async () => {
@@ -17,4 +18,8 @@ if (!only || only === 'size') {
 if (!only || only === 'memory') {
   console.log('## Server memory per idle customer (server and clients in separate processes, loopback)\n')
   console.log(formatIdleMemory(await idleMemory()), '\n')
+}
+if (!only || only === 'resume') {
+  console.log('## Resume latency (reconnect, handshake and replay of what was missed)\n')
+  console.log(formatResume(await resumeLatency()), '\n')
 }
