@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
-// `npm run bench -- size`, `-- memory` or `-- resume` runs one of them.
+// `npm run bench -- size`, `-- memory`, `-- resume` or `-- deadlines` runs one of them.
 import { measureSizes, formatSizes } from './size.mjs'
 import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
 import { resumeLatency, formatResume } from './resume.mjs'
+import { deadlinePrecision, formatDeadlines } from './deadlines.mjs'
 
 const only = process.argv[2]
 const describeMachine = async () => {
@@ -22,4 +23,8 @@ if (!only || only === 'memory') {
 if (!only || only === 'resume') {
   console.log('## Resume latency (reconnect, handshake and replay of what was missed)\n')
   console.log(formatResume(await resumeLatency()), '\n')
+}
+if (!only || only === 'deadlines') {
+  console.log('## Deadline precision (how late a grace window ends, counted from the last moment heard)\n')
+  console.log(formatDeadlines(await deadlinePrecision()), '\n')
 }

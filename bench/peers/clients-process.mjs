@@ -41,5 +41,11 @@ if (kind === 'holdline') {
   }, 10_000).unref()
 }
 process.stdout.write(`${JSON.stringify({ connected: sockets.length })}\n`)
+// "leave": every customer is heard once more, then all connections die at once (the process exits).
+process.stdin.on('data', (data) => {
+  if (!String(data).includes('leave') || kind !== 'holdline') return
+  for (const ws of sockets) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }))
+  setTimeout(() => process.exit(0), 200)
+})
 // Stay alive until the parent ends us.
 setInterval(() => {}, 1 << 30)

@@ -5,6 +5,7 @@
 import type { TranscriptItem } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
 import { applyDrafts } from './apply-drafts.js'
+import { DeadlineHeap } from './deadline-heap.js'
 import type {
   BusMessage,
   ConversationFilter,
@@ -26,7 +27,7 @@ interface Entry {
  */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>()
-  private readonly deadlines = new Map<string, Deadline>()
+  private readonly deadlines = new DeadlineHeap()
   private readonly agents = new Map<string, AgentRecord>()
   private readonly listeners = new Set<(message: BusMessage) => void>()
 
@@ -80,27 +81,15 @@ export class MemoryStore implements Store {
   }
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
-    for (const key of [...this.deadlines.keys()]) {
-      if (key.startsWith(`${conversationId}\u0000`)) this.deadlines.delete(key)
-    }
-    for (const d of deadlines) this.deadlines.set(`${d.conversationId}\u0000${d.kind}`, d)
+    this.deadlines.replace(conversationId, deadlines)
   }
 
   async claimDue(now: number, limit = 100): Promise<Deadline[]> {
-    const due: Deadline[] = []
-    for (const [key, d] of this.deadlines) {
-      if (d.at > now) continue
-      this.deadlines.delete(key)
-      due.push(d)
-      if (due.length >= limit) break
-    }
-    return due.sort((a, b) => a.at - b.at)
+    return this.deadlines.takeDue(now, limit)
   }
 
   async nextDeadline(): Promise<number | undefined> {
-    let next: number | undefined
-    for (const d of this.deadlines.values()) if (next === undefined || d.at < next) next = d.at
-    return next
+    return this.deadlines.next()
   }
 
   async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
