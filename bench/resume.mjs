@@ -4,36 +4,13 @@
 // in this process on 127.0.0.1, each with one customer and the messages emitted while it was away.
 import { createServer as createHttp } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import WebSocket from 'ws'
+import { openFrames as open } from './lib.mjs'
 
 const MISSED = 3
 
 function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
-
-function frames(ws) {
-  const queue = []
-  const waiters = []
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data))
-    const i = waiters.findIndex((w) => w.test(frame))
-    if (i >= 0) waiters.splice(i, 1)[0].resolve(frame)
-    else queue.push(frame)
-  })
-  return (test) => {
-    const i = queue.findIndex(test)
-    if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0])
-    return new Promise((resolve) => waiters.push({ test, resolve }))
-  }
-}
-
-async function open(url) {
-  const ws = new WebSocket(url)
-  const next = frames(ws)
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-  return { ws, next }
 }
 
 export async function holdlineResume(drops) {

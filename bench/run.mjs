@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
-// `npm run bench -- size`, `-- memory`, `-- resume` or `-- deadlines` runs one of them.
+// `npm run bench -- size`, `-- memory`, `-- resume`, `-- storm`, `-- deadlines` or `-- throughput` runs one of them.
 import { measureSizes, formatSizes } from './size.mjs'
 import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
 import { resumeLatency, formatResume } from './resume.mjs'
 import { deadlinePrecision, formatDeadlines } from './deadlines.mjs'
+import { reconnectStorm, formatStorm } from './storm.mjs'
+import { throughput, formatThroughput } from './throughput.mjs'
 
 const only = process.argv[2]
 const describeMachine = async () => {
@@ -24,7 +26,15 @@ if (!only || only === 'resume') {
   console.log('## Resume latency (reconnect, handshake and replay of what was missed)\n')
   console.log(formatResume(await resumeLatency()), '\n')
 }
+if (!only || only === 'storm') {
+  console.log('## Reconnect storm (everyone drops at once and comes back at once)\n')
+  console.log(formatStorm(await reconnectStorm()), '\n')
+}
 if (!only || only === 'deadlines') {
   console.log('## Deadline precision (how late a grace window ends, counted from the last moment heard)\n')
   console.log(formatDeadlines(await deadlinePrecision()), '\n')
+}
+if (!only || only === 'throughput') {
+  console.log('## Throughput (customer -> agent)\n')
+  console.log(formatThroughput(await throughput()), '\n')
 }
