@@ -1,0 +1,34 @@
+/** The README's options tables list exactly the options the code has, with the same defaults. */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { DEFAULTS as CLIENT_DEFAULTS } from '../../src/client/index.js'
+import { SERVER_DEFAULTS } from '../../src/server/index.js'
+
+const readme = readFileSync('README.md', 'utf8')
+
+/** First-column option names of the table that follows `heading`. */
+function tableKeys(heading: string): string[] {
+  const start = readme.indexOf(heading)
+  expect(start, `README has "${heading}"`).toBeGreaterThan(-1)
+  const lines = readme.slice(start).split('\n').slice(1)
+  const table = lines.slice(lines.findIndex((l) => l.startsWith('|')))
+  return table
+    .slice(2, table.findIndex((l) => !l.startsWith('|')))
+    .map((l) => /^\| `([^`]+)`/.exec(l)?.[1])
+    .filter((k): k is string => k !== undefined)
+}
+
+describe('README', () => {
+  it('lists every createChat default, and only those, with its value', () => {
+    const keys = tableKeys('`createChat(options)`')
+    expect(keys.sort()).toEqual(Object.keys(CLIENT_DEFAULTS).sort())
+    for (const [key, value] of Object.entries(CLIENT_DEFAULTS)) {
+      expect(readme).toContain(`| \`${key}\` | \`${typeof value === 'string' ? `'${value}'` : value}\` |`)
+    }
+  })
+
+  it('lists every server option, and only those', () => {
+    const keys = tableKeys('`createServer(options)` and `holdline serve`')
+    expect(keys.sort()).toEqual(Object.keys(SERVER_DEFAULTS).sort())
+  })
+})
