@@ -13,6 +13,8 @@ export interface Limits {
   burstFrames: number
   /** Simultaneous customer connections (tabs) per conversation. @default 10 */
   maxConnectionsPerConversation: number
+  /** A connection that has sent no `hello`/`auth` within this is closed (idle sockets cost memory). @default 10000 */
+  helloTimeoutMs: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -21,6 +23,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxFramesPerSecond: 20,
   burstFrames: 40,
   maxConnectionsPerConversation: 10,
+  helloTimeoutMs: 10_000,
 }
 
 /** Default grace window (R1): three minutes. */

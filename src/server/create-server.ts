@@ -156,8 +156,10 @@ async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
 function sweepDead(ctx: ServerContext, connections: Set<AnyConnection>): void {
   const limit = deadAfterMs(ctx.config)
   const now = ctx.now()
+  const helloTimeout = ctx.options.limits.helloTimeoutMs
   for (const conn of connections) {
     if (now - conn.lastAliveAt > limit) conn.ws.terminate()
+    else if (!conn.greeted && now - conn.openedAt > helloTimeout) conn.refuse('not-ready', 'no hello or auth in time', { fatal: true })
     else conn.ws.ping(undefined, undefined, () => {})
   }
 }

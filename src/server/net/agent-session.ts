@@ -62,7 +62,10 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   }
 
   private async handle(frame: AgentFrame): Promise<void> {
-    if (frame.type === 'auth') return this.onAuth(frame)
+    if (frame.type === 'auth') {
+      this.greeted = true
+      return this.onAuth(frame)
+    }
     if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t })
     const agent = this.agent
     if (!agent) return this.refuse('not-ready', 'send auth first', { ref: frame.type })

@@ -18,6 +18,10 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
    * dead sockets; customer presence is decided from application frames (R2), not from this.
    */
   lastAliveAt: number
+  /** When the socket opened. */
+  readonly openedAt: number
+  /** A `hello` or `auth` arrived: the peer speaks the protocol (not merely holds a socket open). */
+  greeted = false
   closed = false
   private readonly bucket: TokenBucket
 
@@ -29,6 +33,7 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     protected readonly now: () => number,
   ) {
     this.lastAliveAt = now()
+    this.openedAt = this.lastAliveAt
     ws.on('pong', () => (this.lastAliveAt = this.now()))
     this.bucket = new TokenBucket(limits.maxFramesPerSecond, limits.burstFrames, now)
   }

@@ -49,7 +49,10 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
   }
 
   private async handle(frame: CustomerFrame): Promise<void> {
-    if (frame.type === 'hello') return handleHello(this, frame)
+    if (frame.type === 'hello') {
+      this.greeted = true
+      return handleHello(this, frame)
+    }
     const id = this.conversationId
     if (id === undefined) {
       if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t })
