@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
-// `npm run bench -- size`, `-- memory`, `-- resume`, `-- storm`, `-- deadlines` or `-- throughput` runs one of them.
+// `npm run bench -- NAME` runs one of them (size, memory, resume, storm, deadlines, throughput).
+import { cpus, totalmem } from 'node:os'
 import { measureSizes, formatSizes } from './size.mjs'
 import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
 import { resumeLatency, formatResume } from './resume.mjs'
@@ -7,34 +8,23 @@ import { deadlinePrecision, formatDeadlines } from './deadlines.mjs'
 import { reconnectStorm, formatStorm } from './storm.mjs'
 import { throughput, formatThroughput } from './throughput.mjs'
 
-const only = process.argv[2]
-const describeMachine = async () => {
-  const os = await import('node:os')
-  return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
-}
+const BENCHMARKS = [
+  ['size', 'Bundle size (rollup + terser, same pipeline for every library)', async () => formatSizes(await measureSizes())],
+  ['memory', 'Server memory per idle customer (server and clients in separate processes, loopback)', async () => formatIdleMemory(await idleMemory())],
+  ['resume', 'Resume latency (reconnect, handshake and replay of what was missed)', async () => formatResume(await resumeLatency())],
+  ['storm', 'Reconnect storm (everyone drops at once and comes back at once)', async () => formatStorm(await reconnectStorm())],
+  ['deadlines', 'Deadline precision (how late a grace window ends, counted from the last moment heard)', async () => formatDeadlines(await deadlinePrecision())],
+  ['throughput', 'Throughput (customer -> agent)', async () => formatThroughput(await throughput())],
+]
 
-console.log(`Machine: ${await describeMachine()}\n`)
-if (!only || only === 'size') {
-  console.log('## Bundle size (rollup + terser, same pipeline for every library)\n')
-  console.log(formatSizes(await measureSizes()), '\n')
+const only = process.argv[2]
+if (only && !BENCHMARKS.some(([name]) => name === only)) {
+  console.error(`unknown benchmark ${only}; one of ${BENCHMARKS.map(([name]) => name).join(', ')}`)
+  process.exit(2)
 }
-if (!only || only === 'memory') {
-  console.log('## Server memory per idle customer (server and clients in separate processes, loopback)\n')
-  console.log(formatIdleMemory(await idleMemory()), '\n')
-}
-if (!only || only === 'resume') {
-  console.log('## Resume latency (reconnect, handshake and replay of what was missed)\n')
-  console.log(formatResume(await resumeLatency()), '\n')
-}
-if (!only || only === 'storm') {
-  console.log('## Reconnect storm (everyone drops at once and comes back at once)\n')
-  console.log(formatStorm(await reconnectStorm()), '\n')
-}
-if (!only || only === 'deadlines') {
-  console.log('## Deadline precision (how late a grace window ends, counted from the last moment heard)\n')
-  console.log(formatDeadlines(await deadlinePrecision()), '\n')
-}
-if (!only || only === 'throughput') {
-  console.log('## Throughput (customer -> agent)\n')
-  console.log(formatThroughput(await throughput()), '\n')
+console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`)
+for (const [name, title, run] of BENCHMARKS) {
+  if (only && only !== name) continue
+  console.log(`## ${title}\n`)
+  console.log(await run(), '\n')
 }
