@@ -5,14 +5,14 @@ import { measureSizes, formatSizes } from './size.mjs'
 import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
 import { resumeLatency, formatResume } from './resume.mjs'
 import { deadlinePrecision, formatDeadlines } from './deadlines.mjs'
-import { reconnectStorm, formatStorm } from './storm.mjs'
+import { storms, formatStorm } from './storm.mjs'
 import { throughput, formatThroughput } from './throughput.mjs'
 
 const BENCHMARKS = [
   ['size', 'Bundle size (rollup + terser, same pipeline for every library)', async () => formatSizes(await measureSizes())],
   ['memory', 'Server memory per idle customer (server and clients in separate processes, loopback)', async () => formatIdleMemory(await idleMemory())],
   ['resume', 'Resume latency (reconnect, handshake and replay of what was missed)', async () => formatResume(await resumeLatency())],
-  ['storm', 'Reconnect storm (everyone drops at once and comes back at once)', async () => formatStorm(await reconnectStorm())],
+  ['storm', 'Reconnect storm (everyone drops at once and comes back at once)', async () => formatStorm(await storms())],
   ['deadlines', 'Deadline precision (how late a grace window ends, counted from the last moment heard)', async () => formatDeadlines(await deadlinePrecision())],
   ['throughput', 'Throughput (customer -> agent)', async () => formatThroughput(await throughput())],
 ]
