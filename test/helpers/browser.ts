@@ -51,9 +51,13 @@ export async function launchLifecycleBrowser(): Promise<LifecycleBrowser> {
     browser,
     context,
     async close() {
+      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())))
       await browser.close().catch(() => undefined)
       child.kill('SIGKILL')
-      await rm(dir, { recursive: true, force: true })
+      await exited
+      // Chromium's helper processes can still be writing into the profile for a moment after the
+      // main process is gone; a leftover temporary folder must not fail the run.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }).catch(() => undefined)
     },
   }
 }
