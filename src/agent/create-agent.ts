@@ -9,6 +9,9 @@ import { PendingRequests } from './pending.js'
 import { applyFrame, emptyState, type Change } from './state.js'
 import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, AgentOptions } from './types.js'
 
+/** Refusals no reconnection can cure: the console stops and says so. */
+const TERMINAL_CODES = new Set<string>(['unauthorized', 'unsupported-version', 'origin-forbidden'])
+
 const TYPING_THROTTLE_MS = 1_000
 
 let counter = 0
@@ -35,7 +38,7 @@ export function createAgent(options: AgentOptions): Agent {
   if (!options || typeof options.url !== 'string' || typeof options.token !== 'string') {
     throw new TypeError('createAgent needs { url: string, token: string }')
   }
-  const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketClass | undefined)
+  const WebSocketImpl = (options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketClass | undefined
   if (!WebSocketImpl) throw new TypeError('no WebSocket here: pass the `WebSocket` option (from the `ws` package in Node)')
 
   const clock = systemClock()
@@ -147,7 +150,8 @@ export function createAgent(options: AgentOptions): Agent {
         claimed = pending.fail(clientId, error) || claimed
       }
     }
-    if (fatal) stop()
+    // `fatal` closes this socket only; a restarting server (server-closing) is reconnected to.
+    if (fatal && TERMINAL_CODES.has(code)) stop()
     if (!claimed) events.emit('error', error)
   }
 

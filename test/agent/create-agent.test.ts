@@ -19,7 +19,7 @@ afterEach(async () => {
 })
 
 function agentFor(token = 'agent-token', capacity?: number, url = server.url): Agent {
-  const agent = createAgent({ url, token, WebSocket: WebSocket as never, ...(capacity ? { capacity } : {}) })
+  const agent = createAgent({ url, token, WebSocket, ...(capacity ? { capacity } : {}) })
   agents.push(agent)
   return agent
 }
@@ -52,6 +52,20 @@ describe('createAgent', () => {
     expect(error).toBeInstanceOf(AgentError)
     expect((error as AgentError).code).toBe('unauthorized')
     expect(bad.connection).toBe('closed')
+  })
+
+  it('reconnects after the server restarts (server-closing is not the end of the console)', async () => {
+    server = await startServer()
+    const { port } = server.server
+    const agent = agentFor()
+    await agent.connect()
+    const lost = next<{ state: string }>(agent, 'connection', (c) => c.state === 'reconnecting' || c.state === 'closed')
+    await server.close()
+    expect(await lost).toEqual({ state: 'reconnecting' })
+    const back = next<{ state: string }>(agent, 'connection', (c) => c.state === 'connected')
+    server = await startServer({ port })
+    await back
+    expect(agent.connection).toBe('connected')
   })
 
   it('is offered a conversation, accepts it, and chats both ways with a customer', async () => {
