@@ -5,7 +5,6 @@ import type {
   ErrorCode,
   MessageItem,
 } from '../protocol/index.js'
-import type { WebSocketClass } from '../client/transport.js'
 
 /** State of the agent's connection. */
 export type AgentConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
@@ -46,7 +45,7 @@ export interface AgentOptions {
   /** Units of capacity to offer; the server's configuration for the token when absent. */
   capacity?: number
   /** WebSocket constructor; needed in Node (`import WebSocket from 'ws'`). @default globalThis.WebSocket */
-  WebSocket?: WebSocketClass
+  WebSocket?: unknown
 }
 
 /** An agent session. Create with `createAgent`. */

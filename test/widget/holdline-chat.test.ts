@@ -40,9 +40,9 @@ const shown = (): Array<{ from: string; text: string; pending: string }> =>
 
 async function mounted(texts = {}): Promise<{ chat: Chat; id: () => string }> {
   server = await startServer()
-  agent = createAgent({ url: server.url, token: 'agent-token', WebSocket: WebSocket as never })
+  agent = createAgent({ url: server.url, token: 'agent-token', WebSocket })
   await agent.connect()
-  const chat = createChat({ url: server.url, widgetId: 'w', storage: 'memory', WebSocket: WebSocket as never })
+  const chat = createChat({ url: server.url, widgetId: 'w', storage: 'memory', WebSocket })
   element = mountWidget({ chat, widgetId: 'w', texts })
   return { chat, id: () => chat.conversation?.id ?? '' }
 }
