@@ -110,7 +110,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const { ctx, routing, scheduler, unsubscribe } = assemble(o, await storeOf(o))
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
-  const { wss, connections } = attachEndpoints(ctx, http)
+  const { wss, connections, departed } = attachEndpoints(ctx, http)
   await listen(http, o.port, o.host)
   scheduler.start()
   const sweep = setInterval(() => sweepDead(ctx, connections), Math.min(o.heartbeatMs, 5_000))
@@ -129,6 +129,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     // Browsers hold keep-alive connections open; waiting for them would make close() hang.
     http.closeAllConnections()
     await httpClosed
+    // Record every departure before the store goes: the windows of a restart count from now, not
+    // from when a later process notices the connections are dead.
+    await departed()
     unsubscribe()
     // A store passed in belongs to the caller (it may be shared with other servers).
     if (typeof o.store !== 'object') await ctx.store.close()
