@@ -123,25 +123,44 @@ async function waitForGone(id: string): Promise<void> {
 }
 
 describe('hello.previous: the client says its local window passed', () => {
-  test('the server ends the previous chat the same way and starts a new one', async () => {
-    s = await startServer({ graceMs: 60_000 })
+  /** Until the server has ended conversation `id` (its own deadline fired). */
+  const ended = (id: string) =>
+    new Promise<void>((resolve) => s!.server.on('transition', (e) => e.conversationId === id && (e.to === 'closed' || e.to === 'wrap-up') && resolve()))
+
+  test("past the server's window too: the previous chat is ended and a new one starts", async () => {
+    s = await startServer({ graceMs: 300 })
     const first = track(await customer(s.url))
     const id = first.welcome.conversationId as string
-    first.raw.drop()
-    await waitForGone(id)
     const transitions: string[] = []
     s.server.on('transition', (e) => transitions.push(`${e.conversationId === id ? 'old' : 'new'}:${e.to}:${e.reason}`))
+    const gone = ended(id)
+    first.raw.drop()
+    await gone
     const next = track(await customer(s.url, { previous: { conversationId: id, token: first.welcome.token } }))
     expect(next.welcome).toMatchObject({ resumed: false, previousConversationId: id })
     expect(next.welcome.conversationId).not.toBe(id)
     expect(transitions).toEqual(['old:closed:customer-disconnected', 'new:open:customer-started'])
   })
 
-  test('with reconnection on, the ended previous chat is offered back', async () => {
-    s = await startServer({ graceMs: 60_000, reconnectWindowMs: 60_000 })
+  test("still inside the server's window: the same chat continues, the server's rule decides", async () => {
+    s = await startServer({ graceMs: 60_000 })
     const first = track(await customer(s.url))
+    const id = first.welcome.conversationId as string
     first.raw.drop()
-    await waitForGone(first.welcome.conversationId as string)
+    await waitForGone(id)
+    const transitions: string[] = []
+    s.server.on('transition', (e) => transitions.push(`${e.to}:${e.reason}`))
+    const next = track(await customer(s.url, { previous: { conversationId: id, token: first.welcome.token } }))
+    expect(next.welcome).toMatchObject({ resumed: true, conversationId: id, status: 'open' })
+    expect(transitions).toEqual([])
+  })
+
+  test('with reconnection on, the ended previous chat is offered back', async () => {
+    s = await startServer({ graceMs: 300, reconnectWindowMs: 60_000 })
+    const first = track(await customer(s.url))
+    const gone = ended(first.welcome.conversationId as string)
+    first.raw.drop()
+    await gone
     const raw = track({ raw: await Raw.open(s.url, '/v1/customer') })
     raw.raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 't', previous: { conversationId: first.welcome.conversationId, token: first.welcome.token } })
     expect(await raw.raw.next((f) => f.type === 'reconnect-available')).toMatchObject({ conversationId: first.welcome.conversationId, status: 'closed' })

@@ -3,8 +3,8 @@
  * be resumed becomes a new chat with its reason.
  */
 import { PROTOCOL_VERSION, type HelloFrame, type NewChatReason, type WelcomeFrame } from '../../protocol/frames.js'
-import { isCustomerLive, openConnectionCount } from '../engine/presence.js'
-import { canReconnect, createConversation, isLive, reconnectUntil, reopen, transition } from '../engine/transitions.js'
+import { openConnectionCount } from '../engine/presence.js'
+import { canReconnect, createConversation, isLive, reconnectUntil, reopen } from '../engine/transitions.js'
 import type { Conversation } from '../engine/types.js'
 import { stepOf } from '../service.js'
 import type { CustomerConnection } from './customer-session.js'
@@ -30,18 +30,20 @@ export async function handleHello(conn: CustomerConnection, hello: HelloFrame): 
   if (!tokenMatches(named.token, conv.tokenHash)) {
     return conn.refuse('token-invalid', 'the resume token does not belong to this conversation', { ref: 'hello' })
   }
-  if (hello.resume && isLive(conv.status)) return resume(conn, conv, hello)
-  const ended = hello.resume ? conv : await endPrevious(conn, conv)
-  return afterEnded(conn, hello, ended)
+  const current = hello.resume ? conv : await bringUpToDate(conn, conv)
+  // One rule decides, the server's: a chat still inside its window continues, even when the client
+  // thought its own window had passed (a frozen page, a clock that jumped).
+  if (isLive(current.status)) return resume(conn, current, hello)
+  return afterEnded(conn, hello, current)
 }
 
-/** The client says its local window passed: end the previous chat the same way, if still live. */
-async function endPrevious(conn: CustomerConnection, conv: Conversation): Promise<Conversation> {
-  const { config } = conn.ctx
-  const result = await conn.run(conv.id, (c, now) => {
-    if (!isLive(c.status) || isCustomerLive(c, now, config)) return null
-    return transition(c, c.status === 'open' ? 'closed' : 'wrap-up', 'customer-disconnected', now, config)
-  })
+/**
+ * The client says its local window passed: apply the time rules now rather than when the deadline
+ * fires, so a chat past its window ends (customer-disconnected) before the new one starts.
+ */
+async function bringUpToDate(conn: CustomerConnection, conv: Conversation): Promise<Conversation> {
+  // The runner applies the time rules after every operation, even one that changes nothing.
+  const result = await conn.run(conv.id, () => null)
   return result?.conversation ?? conv
 }
 
@@ -98,7 +100,9 @@ async function reconnect(conn: CustomerConnection, conv: Conversation, hello: He
 
 async function newChat(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext): Promise<void> {
   const token = newToken()
-  const init = { id: newConversationId(), widgetId: hello.widgetId, customer: { ...hello.customer }, tokenHash: hashToken(token) }
+  // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
+  const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
+  const init = { id: newConversationId(), widgetId: hello.widgetId, customer: { ...hello.customer }, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
   const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
   const result = await conn.ctx.service.create(step)
   const extra: Partial<WelcomeFrame> = { resumed: false }
