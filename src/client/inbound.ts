@@ -185,14 +185,29 @@ export function delivered(rt: Runtime, clientId: string, message: ChatMessage): 
   const wasPending = index >= 0 && rt.messages[index]!.pending === true
   const others = index < 0 ? rt.messages : rt.messages.filter((_, i) => i !== index)
   rt.messages = sortMessages([...others, message])
-  writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
-  const waiter = rt.sendWaiters.get(clientId)
-  rt.sendWaiters.delete(clientId)
-  waiter?.resolve(message)
+  settleSend(rt, clientId, message)
   if (index < 0) rt.events.emit('message', message)
   else if (wasPending) rt.events.emit('delivered', message)
-  if (rt.inflight === clientId) rt.inflight = undefined
   flushOutbox(rt)
+}
+
+/**
+ * The message reached the previous chat before it ended (only its ack was lost): `send()` resolves,
+ * and it leaves this chat's transcript, which it is not part of.
+ */
+function deliveredBefore(rt: Runtime, clientId: string, message: ChatMessage): void {
+  rt.messages = rt.messages.filter((m) => m.clientId !== clientId)
+  settleSend(rt, clientId, message)
+  rt.events.emit('delivered', message)
+  flushOutbox(rt)
+}
+
+/** Out of the outbox, its `send()` resolved, the next one free to go. */
+function settleSend(rt: Runtime, clientId: string, message: ChatMessage): void {
+  writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
+  rt.sendWaiters.get(clientId)?.resolve(message)
+  rt.sendWaiters.delete(clientId)
+  if (rt.inflight === clientId) rt.inflight = undefined
 }
 
 function onAck(rt: Runtime, frame: MessageAckFrame): void {
@@ -206,7 +221,9 @@ function onAck(rt: Runtime, frame: MessageAckFrame): void {
   if (!known.pending) return
   const { pending, ...rest } = known
   void pending
-  delivered(rt, frame.clientId, { ...rest, id: frame.messageId, seq: frame.seq })
+  const message = { ...rest, id: frame.messageId, seq: frame.seq }
+  if (frame.conversationId && frame.conversationId !== rt.conversation?.id) return deliveredBefore(rt, frame.clientId, message)
+  delivered(rt, frame.clientId, message)
 }
 
 function onError(rt: Runtime, frame: ErrorFrame): void {

@@ -235,7 +235,10 @@ export interface MessageAckFrame {
   clientId: string
   seq: number
   messageId: string
-  /** Present on the agent endpoint. */
+  /**
+   * Always on the agent endpoint. On the customer endpoint only when the message was recorded in the
+   * customer's previous conversation (its ack was lost before that chat ended), not in this one.
+   */
   conversationId?: string
 }
 

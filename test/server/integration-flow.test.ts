@@ -173,3 +173,24 @@ describe('typing and connection limits', () => {
     }
   })
 })
+
+describe('the chat before this one', () => {
+  test('a message recorded in the previous chat (its ack lost) is acknowledged there, not recorded again', async () => {
+    const first = track(await customer(s.url))
+    const previous = first.welcome.conversationId as string
+    first.raw.send({ type: 'message', clientId: 'm-1', text: 'still there?' })
+    const original = await first.raw.next((f) => f.type === 'ack')
+    const ended = new Promise<void>((resolve) => s.server.on('transition', (e) => e.conversationId === previous && e.to === 'closed' && resolve()))
+    first.raw.drop()
+    await ended
+    // The client never saw that ack: its outbox re-sends the message in the new chat.
+    const next = track(await customer(s.url, { previous: { conversationId: previous, token: first.welcome.token } }))
+    const id = next.welcome.conversationId as string
+    next.raw.send({ type: 'message', clientId: 'm-1', text: 'still there?' })
+    next.raw.send({ type: 'message', clientId: 'm-2', text: 'hello again' })
+    expect(await next.raw.next((f) => f.type === 'ack' && f.clientId === 'm-1')).toEqual({ ...original, conversationId: previous })
+    await next.raw.next((f) => f.type === 'ack' && f.clientId === 'm-2')
+    const transcript = await s.server.store.transcript(id)
+    expect(texts(transcript as never)).toEqual(['hello again'])
+  })
+})

@@ -59,7 +59,7 @@ export function transition(
 
 /** A new conversation, Open, with its `customer-started` status item. */
 export function createConversation(
-  init: { id: string; widgetId: string; customer: { name?: string }; tokenHash: string },
+  init: { id: string; widgetId: string; customer: { name?: string }; tokenHash: string; previousId?: string },
   connection: { id: string; tabId: string },
   now: number,
 ): Step {

@@ -47,6 +47,11 @@ export interface Conversation {
   /** When the conversation left Open/Active (ended), and why: decides R10. */
   endedAt?: number
   endedBy?: TransitionReason
+  /**
+   * The customer's chat before this one (named in `hello`, token checked). A message the outbox
+   * re-sends here after it was recorded there is acknowledged, not recorded twice.
+   */
+  previousId?: string
 }
 
 /** An item to record; the store gives it its `seq` and `id`. */

@@ -17,6 +17,8 @@ import { handleHello } from './customer-hello.js'
 export class CustomerConnection extends Connection<ServerToCustomerFrame> {
   tabId: string | undefined
   conversationId: string | undefined
+  /** The conversation's `previousId`, fixed at its creation, so messages need no extra read. */
+  private previousId: string | undefined
   /** Highest seq sent on this socket: nothing at or below it is sent again. */
   sentSeq = 0
   private replaying = false
@@ -95,9 +97,13 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
   private async onMessage(id: string, frame: CustomerMessageFrame): Promise<void> {
     if (!this.checkText(frame.text, frame.clientId)) return
     const known = await this.ctx.store.findAck(id, frame.clientId)
-    if (known) {
+    // An outbox message whose ack was lost before the previous chat ended: it stays there, once.
+    const previous = known || !this.previousId ? undefined : this.previousId
+    const earlier = previous && (await this.ctx.store.findAck(previous, frame.clientId))
+    const before = known ?? (earlier && previous ? { ...earlier, conversationId: previous } : undefined)
+    if (before) {
       await this.touch(id)
-      return this.send({ type: 'ack', clientId: frame.clientId, ...known })
+      return this.send({ type: 'ack', clientId: frame.clientId, ...before })
     }
     let ended = false
     const result = await this.run(id, (conv, now) => {
@@ -125,6 +131,7 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
   /** Binds this socket to a conversation and replays the items after `afterSeq`, then goes live. */
   async attach(conv: Conversation, afterSeq: number): Promise<void> {
     this.conversationId = conv.id
+    this.previousId = conv.previousId
     this.sentSeq = afterSeq
     this.replaying = true
     this.ctx.hub.addCustomer(conv.id, this)
