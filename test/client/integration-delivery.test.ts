@@ -1,5 +1,6 @@
 /** Exactly once, in order, across forced drops (R5). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { seeded, seedFromEnv } from '../helpers/random.js'
 import { waitFor } from './helpers.js'
 import { startEnv, type Env } from './integration-env.js'
 
@@ -20,9 +21,9 @@ describe('delivery', () => {
     await agent.accept(id)
 
     // Seeded, and the seed printed, so a failing schedule can be replayed with HOLDLINE_SEED.
-    const seed = Number(process.env.HOLDLINE_SEED ?? Date.now() % 2 ** 31)
+    const seed = seedFromEnv()
     console.log(`delivery drop schedule seed: ${seed}`)
-    const random = mulberry32(seed)
+    const random = seeded(seed)
     const texts = Array.from({ length: 200 }, (_, i) => `message ${String(i).padStart(3, '0')}`)
     const dropAt = new Set<number>()
     while (dropAt.size < 20) dropAt.add(1 + Math.floor(random() * 198))
@@ -49,14 +50,3 @@ describe('delivery', () => {
   })
 })
 
-/** A small seeded generator, so the drop schedule is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

@@ -1,0 +1,246 @@
+/**
+ * The invariants of a chaos run, checked on what everyone saw: the server's records, each
+ * customer's and agent's own view, and the timeline of faults. Pure: returns every violation found
+ * as a sentence, so one failing run shows all that went wrong.
+ */
+import type { ConversationStatus, TranscriptItem, TransitionReason } from '../../src/protocol/frames.js'
+import type { CustomerEvent, Interval, Written } from './customer.js'
+
+export interface ServerRecord {
+  id: string
+  status: ConversationStatus
+  /** The customer's chat before this one, as the server linked them. */
+  previousId?: string
+  transcript: TranscriptItem[]
+}
+
+export interface CustomerView {
+  name: string
+  written: Written[]
+  events: CustomerEvent[]
+  outages: Interval[]
+  /** The conversation the customer's page shows at the end, with its settled messages. */
+  final?: { id: string; status: ConversationStatus; messages: Array<{ seq: number; text: string; pending?: boolean }> }
+}
+
+export interface AgentView {
+  name: string
+  id: string
+  written: Written[]
+  capacities: Array<{ used: number; total: number }>
+  conversations: Array<{ id: string; transcript: TranscriptItem[] }>
+  /** Capacity in use at the end, as the agent SDK says and as the server's records say. */
+  finalUsed: number
+  serverUsed: number
+}
+
+export interface Observation {
+  graceMs: number
+  heartbeatMs: number
+  conversations: ServerRecord[]
+  customers: CustomerView[]
+  agents: AgentView[]
+  /** Whole-server outages (restarts). */
+  restarts: Interval[]
+  /** Phases of the run's end that did not settle in time (each a finding). */
+  stalls: string[]
+}
+
+const LIVE = new Set<ConversationStatus>(['open', 'active'])
+
+/** Allowed status changes and their reasons (SPEC section 2; R10 is off in chaos runs). */
+const EDGES: Record<string, readonly TransitionReason[]> = {
+  'open->active': ['agent-accepted'],
+  'open->closed': ['customer-disconnected', 'customer-ended', 'queue-timeout'],
+  'active->wrap-up': ['customer-disconnected', 'customer-ended', 'agent-ended'],
+  'active->closed': ['agent-closed'],
+  'active->open': ['agent-disconnected'],
+  'wrap-up->closed': ['wrap-up-timeout', 'agent-closed'],
+}
+
+/**
+ * How old the news in a welcome may be when the page gets it (a few ms on loopback; more on a
+ * loaded machine). A chat ended longer ago than this and still welcomed as live was resumed after
+ * its end.
+ */
+const STALE_MS = 1_000
+
+export function violations(o: Observation): string[] {
+  const out: string[] = o.stalls.map((s) => `did not settle: ${s}`)
+  const byId = new Map(o.conversations.map((c) => [c.id, c]))
+  for (const conv of o.conversations) checkRecord(conv, out)
+  checkTexts(o, byId, out)
+  for (const customer of o.customers) checkCustomer(o, customer, byId, out)
+  for (const agent of o.agents) checkAgent(agent, byId, out)
+  const seen = new Set(o.customers.flatMap((c) => c.events.map((e) => e.conversationId)))
+  for (const conv of o.conversations) {
+    if (!seen.has(conv.id)) out.push(`${conv.id}: on the server, but no customer was ever told of it (a ghost chat)`)
+  }
+  return out
+}
+
+function statuses(conv: ServerRecord): Array<Extract<TranscriptItem, { kind: 'status' }>> {
+  return conv.transcript.filter((i): i is Extract<TranscriptItem, { kind: 'status' }> => i.kind === 'status')
+}
+
+/** When the conversation first left Open/Active, if it did. */
+function endedAt(conv: ServerRecord): number | undefined {
+  return statuses(conv).find((s) => !LIVE.has(s.status))?.at
+}
+
+/** Sequence numbers 1..n without gaps; every change an allowed one; R4's message after each disconnection. */
+function checkRecord(conv: ServerRecord, out: string[]): void {
+  conv.transcript.forEach((item, i) => {
+    if (item.seq !== i + 1) out.push(`${conv.id}: item ${i} has seq ${item.seq}, expected ${i + 1}`)
+  })
+  const changes = statuses(conv)
+  if (changes[0]?.status !== 'open' || changes[0].reason !== 'customer-started') out.push(`${conv.id}: does not begin Open with customer-started`)
+  for (let i = 1; i < changes.length; i++) {
+    const from = changes[i - 1]!.status
+    const { status: to, reason } = changes[i]!
+    if (!EDGES[`${from}->${to}`]?.includes(reason)) out.push(`${conv.id}: ${from} -> ${to} with ${reason} is not an allowed change`)
+  }
+  if (changes.at(-1)?.status !== conv.status) out.push(`${conv.id}: record says ${conv.status}, history ends ${changes.at(-1)?.status}`)
+  for (const change of changes.filter((c) => c.reason === 'customer-disconnected')) {
+    const notices = conv.transcript.filter((i) => i.kind === 'message' && i.automated === 'customer-disconnected' && i.seq > change.seq)
+    if (notices.length === 0) out.push(`${conv.id}: disconnected at seq ${change.seq} without the "Customer has disconnected." message (R4)`)
+  }
+}
+
+/** Where each text was recorded on the server: [conversation, seq]. */
+function placesOf(conversations: readonly ServerRecord[]): Map<string, Array<[string, number]>> {
+  const places = new Map<string, Array<[string, number]>>()
+  for (const conv of conversations) {
+    for (const item of conv.transcript) {
+      if (item.kind !== 'message' || item.automated) continue
+      const list = places.get(item.text) ?? []
+      list.push([conv.id, item.seq])
+      places.set(item.text, list)
+    }
+  }
+  return places
+}
+
+/** Exactly once where acknowledged; never when refused; at most once when the outcome was unknown. */
+function checkTexts(o: Observation, byId: Map<string, ServerRecord>, out: string[]): void {
+  const places = placesOf(o.conversations)
+  for (const [text, list] of places) {
+    if (list.length > 1) out.push(`"${text}" recorded ${list.length} times: ${list.map(([c, s]) => `${c}#${s}`).join(', ')}`)
+  }
+  const writers = [...o.customers.map((c) => [c.name, c.written] as const), ...o.agents.map((a) => [a.name, a.written] as const)]
+  for (const [name, written] of writers) {
+    for (const w of written) {
+      const found = places.get(w.text) ?? []
+      if (w.fate === 'pending') out.push(`${name}: "${w.text}" never settled (neither acknowledged nor refused)`)
+      // Acknowledged in the chat it was sent in, or (its first ack lost) in the chat before that one.
+      const ackedIn = [w.conversationId, w.conversationId && byId.get(w.conversationId)?.previousId]
+      if (w.fate === 'acked' && !found.some(([c, s]) => ackedIn.includes(c) && s === w.seq)) {
+        out.push(`${name}: "${w.text}" acknowledged as ${w.conversationId}#${w.seq} but recorded at ${JSON.stringify(found)}`)
+      }
+      // A page that went away leaves its message in the persisted outbox: the next page may deliver it.
+      if (w.fate === 'rejected' && w.code !== 'destroyed' && found.length > 0) {
+        out.push(`${name}: "${w.text}" refused with ${w.code} but recorded at ${JSON.stringify(found)}`)
+      }
+    }
+  }
+  // Each customer's messages in each conversation in the order written.
+  for (const customer of o.customers) {
+    for (const conv of byId.values()) {
+      const mine = conv.transcript.flatMap((i) => (i.kind === 'message' && !i.automated && i.text.startsWith(`${customer.name}:`) ? [Number(i.text.slice(customer.name.length + 1))] : []))
+      if (mine.some((n, i) => i > 0 && n < mine[i - 1]!)) out.push(`${customer.name}: messages out of order in ${conv.id}: ${mine.join(',')}`)
+    }
+  }
+}
+
+/**
+ * Fault periods as the server saw them: last heard up to a heartbeat before the fault, heard again
+ * when the page was welcomed back (the server had its hello by then).
+ */
+function unreachable(o: Observation, customer: CustomerView): Array<{ from: number; to: number }> {
+  const welcomedAfter = (t: number): number => customer.events.find((e) => e.type === 'conversation' && e.at >= t)?.at ?? Infinity
+  const widened = [...customer.outages, ...o.restarts]
+    .map((i) => ({ from: i.from - o.heartbeatMs - 100, to: welcomedAfter(i.to) }))
+    .sort((a, b) => a.from - b.from)
+  const merged: Array<{ from: number; to: number }> = []
+  for (const i of widened) {
+    const last = merged.at(-1)
+    if (last && i.from <= last.to) last.to = Math.max(last.to, i.to)
+    else merged.push({ ...i })
+  }
+  return merged
+}
+
+function checkCustomer(o: Observation, customer: CustomerView, byId: Map<string, ServerRecord>, out: string[]): void {
+  const mine = [...new Set(customer.events.map((e) => e.conversationId))].flatMap((id) => byId.get(id) ?? [])
+  const away = unreachable(o, customer)
+
+  // R2/R3: ended for the customer's absence only after a silence at least as long as the window.
+  for (const conv of mine) {
+    for (const change of statuses(conv).filter((c) => c.reason === 'customer-disconnected')) {
+      const covered = away.some((i) => i.from <= change.at - o.graceMs && i.to >= change.at)
+      if (!covered) out.push(`${customer.name}: ${conv.id} ended customer-disconnected at ${change.at} with no absence of ${o.graceMs} ms before it`)
+    }
+  }
+
+  // R3/R6: gone (connections closed) clearly longer than the window ends the chat it was in.
+  for (const outage of customer.outages) {
+    if (outage.why !== 'offline' && outage.why !== 'reload') continue
+    if (outage.to - outage.from < o.graceMs + o.heartbeatMs + 1_000) continue
+    const current = customer.events.filter((e) => e.at <= outage.from).at(-1)
+    const conv = current && byId.get(current.conversationId)
+    if (!conv) continue
+    const ended = endedAt(conv)
+    const liveAtStart = ended === undefined || ended > outage.from
+    if (liveAtStart && (ended === undefined || ended > outage.to)) {
+      out.push(`${customer.name}: away ${outage.to - outage.from} ms (${outage.why}) from ${outage.from}, yet ${conv.id} was not ended by ${outage.to}`)
+    }
+  }
+
+  // R5/R6: the client is never told an ended chat is live (no resume of an expired chat).
+  for (const e of customer.events) {
+    if (e.type !== 'conversation' || !LIVE.has(e.status as ConversationStatus)) continue
+    const ended = endedAt(byId.get(e.conversationId) ?? { id: '', status: 'open', transcript: [] })
+    if (ended !== undefined && ended < e.at - STALE_MS) out.push(`${customer.name}: told ${e.conversationId} is ${e.status} at ${e.at}, but it ended at ${ended}`)
+  }
+
+  // The client's "new chat instead" is the server's decision too: the previous chat is over.
+  for (const e of customer.events) {
+    if (e.type !== 'new-chat' || !e.previousConversationId) continue
+    const previous = byId.get(e.previousConversationId)
+    if (previous && LIVE.has(previous.status)) out.push(`${customer.name}: new chat ${e.conversationId} (${e.reason}) but the previous ${previous.id} is still ${previous.status}`)
+  }
+
+  // The page's final view is the server's record.
+  if (customer.final) {
+    const record = byId.get(customer.final.id)
+    if (!record) out.push(`${customer.name}: shows ${customer.final.id}, unknown to the server`)
+    else {
+      if (record.status !== customer.final.status) out.push(`${customer.name}: shows ${record.id} ${customer.final.status}, the server has ${record.status}`)
+      const expected = record.transcript.flatMap((i) => (i.kind === 'message' ? [`${i.seq}:${i.text}`] : []))
+      const shown = customer.final.messages.map((m) => (m.pending ? `pending:${m.text}` : `${m.seq}:${m.text}`))
+      if (shown.join('\n') !== expected.join('\n')) out.push(`${customer.name}: transcript of ${record.id} differs from the server's:\n  shown    ${shown.join(' | ')}\n  recorded ${expected.join(' | ')}`)
+    }
+  }
+}
+
+function checkAgent(agent: AgentView, byId: Map<string, ServerRecord>, out: string[]): void {
+  for (const c of agent.capacities) {
+    if (c.used < 0 || c.used > c.total) out.push(`${agent.name}: capacity ${c.used}/${c.total} out of bounds`)
+  }
+  if (agent.finalUsed !== 0) out.push(`${agent.name}: capacity in use ${agent.finalUsed} after closing everything (SDK)`)
+  if (agent.serverUsed !== 0) out.push(`${agent.name}: capacity in use ${agent.serverUsed} after closing everything (server)`)
+  // What the agent saw of a conversation is the server's transcript up to some point: no gap, no double.
+  for (const view of agent.conversations) {
+    const record = byId.get(view.id)
+    if (!record) {
+      out.push(`${agent.name}: holds ${view.id}, unknown to the server`)
+      continue
+    }
+    view.transcript.forEach((item, i) => {
+      const recorded = record.transcript[i]
+      if (item.seq !== i + 1 || JSON.stringify(item) !== JSON.stringify(recorded)) {
+        out.push(`${agent.name}: ${view.id} item ${i} is ${JSON.stringify(item)}, the server has ${JSON.stringify(recorded)}`)
+      }
+    })
+  }
+}
