@@ -1,7 +1,7 @@
 /** Sockets held open without speaking the protocol are closed; those that speak it are not. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { customer, Raw } from './raw.js'
+import { agent, customer, Raw } from './raw.js'
 
 let s: StartedServer | undefined
 const opened: Raw[] = []
@@ -28,5 +28,33 @@ describe('connections that never say hello', () => {
     greeted.raw.send({ type: 'message', clientId: 'still-here', text: 'hello' })
     await greeted.raw.next((f) => f.type === 'ack' && f.clientId === 'still-here')
     expect(greeted.raw.closed).toBe(false)
+  })
+})
+
+describe('many unauthenticated connections held open at once', () => {
+  it('leave a conversation going, and are all closed with not-ready after helloTimeoutMs', async () => {
+    s = await startServer({ heartbeatMs: 200, limits: { helloTimeoutMs: 1_000 } })
+    const silent = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => Raw.open(s!.url, i % 4 === 0 ? '/v1/agent' : '/v1/customer')),
+    )
+    opened.push(...silent)
+    const a = await agent(s.url)
+    const c = await customer(s.url)
+    opened.push(a.raw, c.raw)
+    const id = c.welcome.conversationId as string
+    await a.raw.next((f) => f.type === 'offer')
+    a.raw.send({ type: 'accept', conversationId: id })
+    for (let i = 0; i < 20; i++) {
+      c.raw.send({ type: 'message', clientId: `m${i}`, text: `message ${i}` })
+      await c.raw.next((f) => f.type === 'ack' && f.clientId === `m${i}`)
+    }
+    await Promise.all(silent.map((r) => r.closedPromise))
+    for (const r of silent) expect(r.frames.at(-1)).toMatchObject({ type: 'error', code: 'not-ready' })
+    const metrics = await (await fetch(`${s.url}/metrics`)).text()
+    expect(metrics).toContain('holdline_connections{side="customer"} 1')
+    expect(metrics).toContain('holdline_connections{side="agent"} 1')
+    const received = a.raw.items(id).filter((i) => i.kind === 'message' && i.from === 'customer')
+    expect(received.map((i) => i.text)).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i}`))
+    expect(c.raw.closed || a.raw.closed).toBe(false)
   })
 })
