@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { customer, Raw, waitFor } from './raw.js'
+import { agent, customer, Raw, waitFor } from './raw.js'
 
 const root = mkdtempSync(join(tmpdir(), 'holdline-static-'))
 const examples = join(root, 'examples')
@@ -78,6 +78,28 @@ describe('HTTP routes', () => {
     expect(view).toMatchObject({ id, status: 'open', presence: { state: 'connected' }, history: [{ status: 'open', reason: 'customer-started' }] })
     expect(view.transcript.map((i: { text?: string }) => i.text)).toContain('hello')
     expect(JSON.stringify(view)).not.toContain(c.welcome.token as string)
+  })
+
+  test("an agent token reads the queue and its own conversations over HTTP, not another agent's", async () => {
+    const own = await startServer({
+      agentTokens: { 'agent-token': { id: 'a1', name: 'Ana', capacity: 1 }, 'other-token': { id: 'a2', name: 'Bo', capacity: 1 } },
+    })
+    const c = await customer(own.url)
+    const a = await agent(own.url)
+    try {
+      const id = c.welcome.conversationId as string
+      const read = async (token: string) => (await fetch(`${own.url}/api/conversations/${id}`, { headers: { authorization: `Bearer ${token}` } })).status
+      expect([await read('agent-token'), await read('other-token')]).toEqual([200, 200])
+      a.raw.send({ type: 'accept', conversationId: id })
+      await c.raw.next((f) => f.type === 'event' && (f.item as { status?: string }).status === 'active')
+      expect([await read('agent-token'), await read('other-token'), await read('admin-token')]).toEqual([200, 403, 200])
+      const refused = await fetch(`${own.url}/api/conversations/${id}`, { headers: { authorization: 'Bearer other-token' } })
+      expect(await refused.json()).toMatchObject({ error: 'forbidden' })
+    } finally {
+      c.raw.drop()
+      a.raw.drop()
+      await own.close()
+    }
     c.raw.drop()
   })
 

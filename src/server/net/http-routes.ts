@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AwayBeacon, ConversationStatus } from '../../protocol/frames.js'
 import { MAX_ID_LENGTH } from '../../protocol/limits.js'
 import { tabAway } from '../engine/presence.js'
+import type { Conversation } from '../engine/types.js'
 import { findAgent, isAdmin } from './agent-auth.js'
 import type { ServerContext } from './context.js'
 import { originAllowed } from './origin.js'
@@ -61,7 +62,13 @@ async function conversation(ctx: ServerContext, id: string, req: IncomingMessage
   }
   const conv = await ctx.store.get(id)
   if (!conv) return json(res, 404, { error: 'not-found', message: 'no such conversation' })
+  if (agent && !agentMayRead(conv, agent.id)) return json(res, 403, { error: 'forbidden', message: 'this conversation is not yours to read' })
   json(res, 200, await apiViewOf(conv, ctx.store, ctx.config))
+}
+
+/** What an agent is shown anyway: the queue (offers carry the transcript), its own chats, its returning ones. */
+function agentMayRead(conv: Conversation, agentId: string): boolean {
+  return conv.status === 'open' || conv.agent?.id === agentId || conv.preferredAgentId === agentId
 }
 
 function corsHeaders(ctx: ServerContext, origin: string | undefined): Record<string, string> | undefined {
