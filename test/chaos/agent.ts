@@ -8,12 +8,13 @@ import { createAgent } from '../../src/agent/index.js'
 import type { Agent } from '../../src/agent/types.js'
 import type { Proxy } from '../helpers/proxy.js'
 import type { Random } from '../helpers/random.js'
-import type { Written } from './customer.js'
+import type { Interval, Written } from './customer.js'
 
 export class ChaosAgent {
   readonly agent: Agent
   readonly written: Written[] = []
   readonly capacities: Array<{ used: number; total: number }> = []
+  readonly outages: Interval[] = []
   /** While false (the end of a run), offers are left alone. */
   accepting = true
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
@@ -50,6 +51,16 @@ export class ChaosAgent {
     if (active.length === 0) return
     const target = active[this.random.between(0, active.length - 1)]!
     void this.agent.end(target.id).catch(() => undefined)
+  }
+
+  /** The console's network is gone for `ms`. */
+  async offline(ms: number): Promise<void> {
+    const from = Date.now()
+    this.proxy.refuse(true)
+    this.proxy.dropAll()
+    await sleep(ms)
+    this.proxy.refuse(false)
+    this.outages.push({ from, to: Date.now(), why: 'offline' })
   }
 
   /** End and close everything it holds (the end of a run). */

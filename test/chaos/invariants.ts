@@ -28,6 +28,8 @@ export interface AgentView {
   id: string
   written: Written[]
   capacities: Array<{ used: number; total: number }>
+  /** When the console had no network. */
+  outages: Interval[]
   conversations: Array<{ id: string; transcript: TranscriptItem[] }>
   /** Capacity in use at the end, as the agent SDK says and as the server's records say. */
   finalUsed: number
@@ -37,6 +39,7 @@ export interface AgentView {
 export interface Observation {
   graceMs: number
   heartbeatMs: number
+  agentGraceMs: number
   conversations: ServerRecord[]
   customers: CustomerView[]
   agents: AgentView[]
@@ -71,7 +74,7 @@ export function violations(o: Observation): string[] {
   for (const conv of o.conversations) checkRecord(conv, out)
   checkTexts(o, byId, out)
   for (const customer of o.customers) checkCustomer(o, customer, byId, out)
-  for (const agent of o.agents) checkAgent(agent, byId, out)
+  for (const agent of o.agents) checkAgent(o, agent, byId, out)
   const seen = new Set(o.customers.flatMap((c) => c.events.map((e) => e.conversationId)))
   for (const conv of o.conversations) {
     if (!seen.has(conv.id)) out.push(`${conv.id}: on the server, but no customer was ever told of it (a ghost chat)`)
@@ -223,7 +226,19 @@ function checkCustomer(o: Observation, customer: CustomerView, byId: Map<string,
   }
 }
 
-function checkAgent(agent: AgentView, byId: Map<string, ServerRecord>, out: string[]): void {
+/** The agent console reconnects with backoff (up to 10 s) after its network is back. */
+const AGENT_RETURN_MS = 11_000
+
+function checkAgent(o: Observation, agent: AgentView, byId: Map<string, ServerRecord>, out: string[]): void {
+  // R11: a chat goes back to the queue only after its agent was gone for the agent grace window.
+  for (const conv of byId.values()) {
+    const changes = statuses(conv)
+    changes.forEach((change, i) => {
+      if (change.reason !== 'agent-disconnected' || changes[i - 1]?.agent?.id !== agent.id) return
+      const gone = agent.outages.some((g) => g.from <= change.at - o.agentGraceMs + o.heartbeatMs + 100 && change.at <= g.to + AGENT_RETURN_MS)
+      if (!gone) out.push(`${agent.name}: ${conv.id} went back to the queue at ${change.at} without the agent gone for ${o.agentGraceMs} ms`)
+    })
+  }
   for (const c of agent.capacities) {
     if (c.used < 0 || c.used > c.total) out.push(`${agent.name}: capacity ${c.used}/${c.total} out of bounds`)
   }

@@ -26,6 +26,8 @@ export type PlanStep =
   | { at: number; type: 'end'; customer: number }
   | { at: number; type: 'agent-end'; agent: number }
   | { at: number; type: 'agent-cut'; agent: number }
+  /** The console loses its network for `ms`, around the agent grace window (R11). */
+  | { at: number; type: 'agent-offline'; agent: number; ms: number }
   | { at: number; type: 'restart'; ms: number }
 
 export interface PlanSettings {
@@ -34,6 +36,7 @@ export interface PlanSettings {
   durationMs: number
   graceMs: number
   heartbeatMs: number
+  agentGraceMs: number
   /** Server restarts during the run (only with a store that outlives the process). */
   restarts: number
 }
@@ -89,6 +92,10 @@ function agentSteps(random: Random, agent: number, s: PlanSettings): PlanStep[] 
     steps.push({ at, type: 'agent-end', agent })
   }
   if (random.chance(0.5)) steps.push({ at: random.between(0, s.durationMs), type: 'agent-cut', agent })
+  if (random.chance(0.5)) {
+    const ms = random.between(s.agentGraceMs / 3, s.agentGraceMs * 2)
+    steps.push({ at: random.between(0, Math.max(0, s.durationMs - ms)), type: 'agent-offline', agent, ms })
+  }
   return steps
 }
 

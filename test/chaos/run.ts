@@ -14,7 +14,6 @@ import { startWorld, type World } from './world.js'
 
 export interface ChaosSettings extends PlanSettings {
   agentCapacity: number
-  agentGraceMs: number
   /** A Redis URL; the server's memory store without (then `restarts` must be 0). */
   store?: string
 }
@@ -22,7 +21,7 @@ export interface ChaosSettings extends PlanSettings {
 export interface ChaosRun {
   plan: Plan
   observation: Observation
-  /** Counts for the log: faults by kind, conversations by final state and reason. */
+  /** Counts for the log: faults by kind, state changes by reason, resumes and new chats. */
   summary: Record<string, number>
 }
 
@@ -97,6 +96,8 @@ async function apply(step: PlanStep, { world, customers, agents, restarts }: Cas
       return agents[step.agent]!.endOne()
     case 'agent-cut':
       return agents[step.agent]!.proxy.dropAll()
+    case 'agent-offline':
+      return agents[step.agent]!.offline(step.ms)
     case 'restart': {
       const from = Date.now()
       await world.restart(step.ms)
@@ -139,6 +140,7 @@ async function observe(
   return {
     graceMs: settings.graceMs,
     heartbeatMs: settings.heartbeatMs,
+    agentGraceMs: settings.agentGraceMs,
     conversations,
     restarts,
     customers: customers.map((c) => {
@@ -156,6 +158,7 @@ async function observe(
       id: `a${index}`,
       written: a.written,
       capacities: a.capacities,
+      outages: a.outages,
       conversations: [...a.agent.conversations.values()].map((c) => ({ id: c.id, transcript: c.transcript })),
       finalUsed: a.agent.capacity.used,
       serverUsed: capacityUsed(`a${index}`, records, Date.now(), 'block'),
@@ -167,11 +170,8 @@ function summarize(plan: Plan, o: Observation): Record<string, number> {
   const summary: Record<string, number> = {}
   const count = (key: string): void => void (summary[key] = (summary[key] ?? 0) + 1)
   for (const step of plan.steps) if (step.type === 'fault') count(`fault ${step.kind} ${step.gap}`)
-  for (const step of plan.steps) if (step.type === 'restart') count('server restart')
-  for (const conv of o.conversations) {
-    const last = conv.transcript.filter((i) => i.kind === 'status').at(-1)
-    count(`conversation ${conv.status}${last?.kind === 'status' ? ` (${last.reason})` : ''}`)
-  }
+  for (const step of plan.steps) if (step.type === 'restart' || step.type === 'agent-offline') count(step.type)
+  for (const conv of o.conversations) for (const item of conv.transcript) if (item.kind === 'status') count(`-> ${item.status} (${item.reason})`)
   summary['messages recorded'] = o.conversations.reduce((n, c) => n + c.transcript.filter((i) => i.kind === 'message' && !i.automated).length, 0)
   for (const c of o.customers) for (const e of c.events) if (e.type !== 'conversation') count(`customer ${e.type}${e.type === 'new-chat' ? ` (${e.reason})` : ''}`)
   return summary
