@@ -42,6 +42,7 @@ function engineConfig(o: ResolvedOptions): EngineConfig {
   return {
     graceMs: o.graceMs,
     agentGraceMs: o.agentGraceMs,
+    affinityMs: o.affinityMs,
     heartbeatMs: o.heartbeatMs,
     wrapUpAutoCloseMs: o.wrapUpAutoCloseMs,
     wrapUpCapacity: o.wrapUpCapacity,
@@ -146,10 +147,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   }
 }
 
-/** A due deadline: run the time rules on its conversation (and routing, for capacity release). */
+/** A due deadline: run the time rules on its conversation (and routing, when offers change with time). */
 async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
   await ctx.service.run(deadline.conversationId, () => null)
-  if (deadline.kind === 'capacity') await ctx.store.publish({ type: 'routing' })
+  if (deadline.kind === 'capacity' || deadline.kind === 'affinity') await ctx.store.publish({ type: 'routing' })
 }
 
 /**

@@ -28,6 +28,8 @@ export interface ServerOptions {
   graceMs?: number
   /** How long an agent may be gone before its active chats go back to the queue (R11), ms. @default 60000 */
   agentGraceMs?: number
+  /** How long a chat back in the queue (R10, R11) is offered to its previous agent alone. @default 30000 */
+  affinityMs?: number
   /** Wrap-up closes by itself after this long (R9), ms. @default 900000 */
   wrapUpAutoCloseMs?: number
   /** Wrap-up capacity policy (R9): 'block', 'release', or ms to block. @default 'block' */
@@ -68,6 +70,7 @@ export const DEFAULTS = {
   host: '0.0.0.0',
   graceMs: DEFAULT_GRACE_MS,
   agentGraceMs: 60_000,
+  affinityMs: 30_000,
   wrapUpAutoCloseMs: 900_000,
   wrapUpCapacity: 'block' as WrapUpCapacity,
   openAutoCloseMs: 1_200_000,
@@ -89,7 +92,7 @@ export const DEFAULTS = {
 /** Options with defaults applied and checked. */
 export type ResolvedOptions = Omit<typeof DEFAULTS, 'limits'> & { limits: Limits }
 
-const DURATIONS = ['graceMs', 'agentGraceMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs'] as const
+const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs'] as const
 
 function fail(message: string): never {
   throw new TypeError(`holdline: ${message}`)

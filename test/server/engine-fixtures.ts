@@ -16,6 +16,7 @@ export function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
   return {
     graceMs: GRACE,
     agentGraceMs: 60_000,
+    affinityMs: 30_000,
     heartbeatMs: HEARTBEAT,
     wrapUpAutoCloseMs: 900_000,
     wrapUpCapacity: 'block',

@@ -9,7 +9,7 @@ import type { EngineConfig } from '../../src/server/engine/types.js'
 
 export type ModelConfig = Pick<
   EngineConfig,
-  'graceMs' | 'agentGraceMs' | 'wrapUpAutoCloseMs' | 'wrapUpCapacity' | 'openAutoCloseMs' | 'reconnectWindowMs'
+  'graceMs' | 'agentGraceMs' | 'wrapUpAutoCloseMs' | 'wrapUpCapacity' | 'openAutoCloseMs' | 'reconnectWindowMs' | 'affinityMs'
 >
 type Status = 'open' | 'active' | 'wrap-up' | 'closed'
 
@@ -156,11 +156,15 @@ export class RulesModel {
     return agent !== undefined && agent.online && agent.used < agent.capacity
   }
 
-  /** Routing: the previous agent alone while it is online with room, otherwise any agent with room. */
+  /**
+   * Routing: for `affinityMs` after the chat is back in the queue, the previous agent alone while it
+   * is online with room; otherwise, and after that, any agent with room.
+   */
   mayAccept(agentId: string, i: number): boolean {
     const c = this.chats[i]
     if (!c || c.status !== 'open' || !this.hasRoom(agentId)) return false
-    return c.lastAgent === undefined || c.lastAgent === agentId || !this.hasRoom(c.lastAgent)
+    const waitingForPrevious = c.lastAgent !== undefined && this.now < c.statusAt + this.cfg.affinityMs && this.hasRoom(c.lastAgent)
+    return !waitingForPrevious || c.lastAgent === agentId
   }
 
   /** Offers per agent, oldest in the queue first (then the older chat, then the lower slot). */

@@ -79,6 +79,33 @@ describe('R11 the agent disconnects', () => {
     }
   })
 
+  test('the previous agent has it alone for affinityMs; then every agent with room is offered it', async () => {
+    s = await startServer({
+      agentGraceMs: 200,
+      affinityMs: 600,
+      agentTokens: { 'agent-token': { id: 'a1', name: 'Ana', capacity: 2 }, 'other-token': { id: 'a2', name: 'Bo', capacity: 2 } },
+    })
+    const { a, c, id } = await activeChat(s.url)
+    const other = track(await agent(s.url, 'other-token'))
+    a.raw.drop()
+    const ping = setInterval(() => c.raw.send({ type: 'ping', t: Date.now() }), 100)
+    try {
+      await c.raw.next((f) => f.type === 'event' && item(f).reason === 'agent-disconnected', { timeoutMs: 3_000 })
+      // While Ana is away Bo is offered it; Ana back with room has it alone, then Bo again.
+      await other.raw.next((f) => f.type === 'offer')
+      const back = track(await agent(s.url))
+      expect(back.ready.offers).toMatchObject([{ id }])
+      await other.raw.next((f) => f.type === 'offer-withdrawn')
+      const mark = other.raw.frames.length
+      const offer = await other.raw.next((f) => f.type === 'offer', { from: mark, timeoutMs: 3_000 })
+      expect(offer.conversation).toMatchObject({ id })
+      other.raw.send({ type: 'accept', conversationId: id })
+      await c.raw.next((f) => f.type === 'event' && item(f).status === 'active' && (item(f).agent as { id: string }).id === 'a2')
+    } finally {
+      clearInterval(ping)
+    }
+  })
+
   test('an agent back inside agentGraceMs keeps its conversations', async () => {
     s = await startServer({ agentGraceMs: 5_000 })
     const { a, c, id } = await activeChat(s.url)

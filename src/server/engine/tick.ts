@@ -46,6 +46,7 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
     if (isCustomerLive(conv, now, config)) add('liveness', liveUntil(conv, config))
     else add('grace', graceDeadline(conv, config) + 1)
     if (conv.status === 'open') add('queue', conv.statusAt + config.openAutoCloseMs)
+    if (conv.status === 'open' && conv.preferredAgentId) add('affinity', conv.statusAt + config.affinityMs)
     if (conv.status === 'active' && conv.agentAwayAt !== undefined) add('agent-grace', conv.agentAwayAt + config.agentGraceMs)
   } else if (conv.status === 'wrap-up') {
     add('wrap-up', conv.statusAt + config.wrapUpAutoCloseMs)

@@ -70,6 +70,8 @@ export type WrapUpCapacity = 'block' | 'release' | number
 export interface EngineConfig {
   graceMs: number
   agentGraceMs: number
+  /** How long a chat back in the queue is offered to its previous agent alone (R10, R11). */
+  affinityMs: number
   heartbeatMs: number
   wrapUpAutoCloseMs: number
   wrapUpCapacity: WrapUpCapacity
@@ -79,7 +81,7 @@ export interface EngineConfig {
 }
 
 /** Kinds of deadline a conversation can have. */
-export type DeadlineKind = 'grace' | 'liveness' | 'wrap-up' | 'queue' | 'agent-grace' | 'capacity'
+export type DeadlineKind = 'grace' | 'liveness' | 'wrap-up' | 'queue' | 'agent-grace' | 'capacity' | 'affinity'
 
 /** A deadline: at `at`, re-evaluate conversation `conversationId`. */
 export interface Deadline {
