@@ -16,6 +16,7 @@ Options:
   --grace-ms N              grace window in ms (default 180000)
   --agent-grace-ms N        agent grace window in ms (default 60000)
   --affinity-ms N           a requeued chat waits this long for its previous agent alone (default 30000)
+  --retain-closed-ms N      closed conversations are removed after this long (default 86400000)
   --heartbeat-ms N          heartbeat interval clients are asked to use (default 15000)
   --wrap-up-ms N            wrap-up auto-close in ms (default 900000)
   --wrap-up-capacity P      block | release | N ms (default block)
@@ -91,7 +92,7 @@ function parse(argv: string[]): ServerOptions | 'help' {
     allowPositionals: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, 'grace-ms': { type: 'string' },
-      'agent-grace-ms': { type: 'string' }, 'affinity-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'wrap-up-ms': { type: 'string' }, 'wrap-up-capacity': { type: 'string' },
+      'agent-grace-ms': { type: 'string' }, 'affinity-ms': { type: 'string' }, 'retain-closed-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'wrap-up-ms': { type: 'string' }, 'wrap-up-capacity': { type: 'string' },
       'open-ms': { type: 'string' }, 'reconnect-ms': { type: 'string' }, store: { type: 'string' },
       'agent-token': { type: 'string', multiple: true }, 'admin-token': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -113,6 +114,7 @@ function parse(argv: string[]): ServerOptions | 'help' {
     graceMs: num('grace-ms', values['grace-ms']),
     agentGraceMs: num('agent-grace-ms', values['agent-grace-ms']),
     affinityMs: num('affinity-ms', values['affinity-ms']),
+    retainClosedMs: num('retain-closed-ms', values['retain-closed-ms']),
     heartbeatMs: num('heartbeat-ms', values['heartbeat-ms']),
     wrapUpAutoCloseMs: num('wrap-up-ms', values['wrap-up-ms']),
     wrapUpCapacity,

@@ -48,6 +48,7 @@ function engineConfig(o: ResolvedOptions): EngineConfig {
     wrapUpCapacity: o.wrapUpCapacity,
     openAutoCloseMs: o.openAutoCloseMs,
     reconnectWindowMs: o.reconnectWindowMs,
+    retainClosedMs: o.retainClosedMs,
     messages: { ...AUTOMATED_MESSAGES, ...o.messages },
   }
 }
@@ -149,6 +150,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
 
 /** A due deadline: run the time rules on its conversation (and routing, when offers change with time). */
 async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
+  if (deadline.kind === 'purge') return void (await ctx.store.removeClosed(deadline.conversationId))
   await ctx.service.run(deadline.conversationId, () => null)
   if (deadline.kind === 'capacity' || deadline.kind === 'affinity') await ctx.store.publish({ type: 'routing' })
 }

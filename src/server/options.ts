@@ -30,6 +30,11 @@ export interface ServerOptions {
   agentGraceMs?: number
   /** How long a chat back in the queue (R10, R11) is offered to its previous agent alone. @default 30000 */
   affinityMs?: number
+  /**
+   * How long a closed conversation stays readable (`GET /api/conversations/:id`) before it is removed
+   * from the store; never shorter than `reconnectWindowMs`. @default 86400000 (24 hours)
+   */
+  retainClosedMs?: number
   /** Wrap-up closes by itself after this long (R9), ms. @default 900000 */
   wrapUpAutoCloseMs?: number
   /** Wrap-up capacity policy (R9): 'block', 'release', or ms to block. @default 'block' */
@@ -71,6 +76,7 @@ export const DEFAULTS = {
   graceMs: DEFAULT_GRACE_MS,
   agentGraceMs: 60_000,
   affinityMs: 30_000,
+  retainClosedMs: 86_400_000,
   wrapUpAutoCloseMs: 900_000,
   wrapUpCapacity: 'block' as WrapUpCapacity,
   openAutoCloseMs: 1_200_000,
@@ -92,7 +98,7 @@ export const DEFAULTS = {
 /** Options with defaults applied and checked. */
 export type ResolvedOptions = Omit<typeof DEFAULTS, 'limits'> & { limits: Limits }
 
-const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs'] as const
+const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'retainClosedMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs'] as const
 
 function fail(message: string): never {
   throw new TypeError(`holdline: ${message}`)

@@ -96,6 +96,23 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     expect(await ids({ statuses: ['open'] })).toEqual(['o1', 'o2'])
   })
 
+  it('removes a closed conversation with its transcript, acks, indexes and deadlines; a live one stays', async () => {
+    const [store] = await pair(kind)
+    await store.create(open('r1'))
+    await store.create(open('r2'))
+    await store.transact('r1', say('bye', 'm1'))
+    await store.transact('r1', (c) => ({ conversation: { ...c, status: 'closed' }, drafts: [] }))
+    await store.setDeadlines('r1', [{ conversationId: 'r1', kind: 'purge', at: 5 }])
+    expect(await store.removeClosed('r2')).toBe(false)
+    expect(await store.removeClosed('r1')).toBe(true)
+    expect(await store.get('r1')).toBeUndefined()
+    expect(await store.transcript('r1')).toEqual([])
+    expect(await store.findAck('r1', 'm1')).toBeUndefined()
+    expect((await store.listConversations()).map((c) => c.id)).toEqual(['r2'])
+    expect(await store.claimDue(1_000)).toEqual([])
+    expect(await store.removeClosed('r1')).toBe(false)
+  })
+
   it('replaces deadlines per conversation and gives each due one to exactly one claimer', async () => {
     const [a, b] = await pair(kind)
     await a.setDeadlines('d1', [{ conversationId: 'd1', kind: 'grace', at: 500 }])

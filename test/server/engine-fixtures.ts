@@ -22,6 +22,7 @@ export function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
     wrapUpCapacity: 'block',
     openAutoCloseMs: 1_200_000,
     reconnectWindowMs: undefined,
+    retainClosedMs: 86_400_000,
     messages: AUTOMATED_MESSAGES,
     ...overrides,
   }

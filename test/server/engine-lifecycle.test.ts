@@ -59,6 +59,12 @@ describe('agent end and close, R9 auto-close', () => {
     expect(deadlinesFor(wrap, 1_000, cfg)).toEqual([{ conversationId: 'c1', kind: 'wrap-up', at: 901_000 }])
   })
 
+  test('a closed conversation is purged after retainClosedMs, never before the reconnect window ends', () => {
+    const closed = transition(active(0), 'closed', 'agent-closed', 1_000, cfg).conversation
+    expect(deadlinesFor(closed, 1_000, config({ retainClosedMs: 5_000 }))).toEqual([{ conversationId: 'c1', kind: 'purge', at: 6_000 }])
+    expect(deadlinesFor(closed, 1_000, config({ retainClosedMs: 5_000, reconnectWindowMs: 60_000 }))).toEqual([{ conversationId: 'c1', kind: 'purge', at: 61_000 }])
+  })
+
   test('an open conversation closes after openAutoCloseMs with queue-timeout, while the customer is there', () => {
     let conv = opened(0)
     for (let t = 10_000; t < 1_200_000; t += 10_000) conv = tick(heard(conv, 'k1', 't1', t), t, cfg).conversation

@@ -150,3 +150,20 @@ describe('HTTP routes', () => {
     expect(text).toMatch(/holdline_frames_refused_total\{code="origin-forbidden"\} [1-9]/)
   })
 })
+
+test('a closed conversation is removed after retainClosedMs: the API answers 404', async () => {
+  const own = await startServer({ retainClosedMs: 300 })
+  const c = await customer(own.url)
+  try {
+    const id = c.welcome.conversationId as string
+    const read = async () => (await fetch(`${own.url}/api/conversations/${id}`, { headers: { authorization: 'Bearer admin-token' } })).status
+    c.raw.send({ type: 'end' })
+    await c.raw.next((f) => f.type === 'event' && (f.item as { status?: string }).status === 'closed')
+    expect(await read()).toBe(200)
+    await waitFor(async () => (await read()) === 404)
+    expect(await own.server.store.listConversations()).toEqual([])
+  } finally {
+    c.raw.drop()
+    await own.close()
+  }
+})

@@ -51,6 +51,9 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
   } else if (conv.status === 'wrap-up') {
     add('wrap-up', conv.statusAt + config.wrapUpAutoCloseMs)
     if (typeof config.wrapUpCapacity === 'number') add('capacity', conv.statusAt + config.wrapUpCapacity)
+  } else {
+    // Closed: kept while it can still be reopened (R10) or read, then removed from the store.
+    add('purge', conv.statusAt + Math.max(config.retainClosedMs, config.reconnectWindowMs ?? 0))
   }
   return out
 }

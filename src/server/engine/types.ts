@@ -77,11 +77,16 @@ export interface EngineConfig {
   wrapUpCapacity: WrapUpCapacity
   openAutoCloseMs: number
   reconnectWindowMs: number | undefined
+  /** How long a closed conversation is kept (at least `reconnectWindowMs`) before it is removed. */
+  retainClosedMs: number
   messages: Readonly<Record<AutomatedMessageId, string>>
 }
 
-/** Kinds of deadline a conversation can have. */
-export type DeadlineKind = 'grace' | 'liveness' | 'wrap-up' | 'queue' | 'agent-grace' | 'capacity' | 'affinity'
+/** Kinds of deadline a conversation can have (`purge`: a closed one leaves the store). */
+export const DEADLINE_KINDS = ['grace', 'liveness', 'wrap-up', 'queue', 'agent-grace', 'capacity', 'affinity', 'purge'] as const
+
+/** One of {@link DEADLINE_KINDS}. */
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number]
 
 /** A deadline: at `at`, re-evaluate conversation `conversationId`. */
 export interface Deadline {

@@ -80,6 +80,13 @@ export class MemoryStore implements Store {
     return out
   }
 
+  async removeClosed(id: string): Promise<boolean> {
+    if (this.entries.get(id)?.conversation.status !== 'closed') return false
+    this.entries.delete(id)
+    this.deadlines.replace(id, [])
+    return true
+  }
+
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
     this.deadlines.replace(conversationId, deadlines)
   }

@@ -6,7 +6,7 @@
  */
 import { createClient, createClientPool, WatchError } from 'redis'
 import type { TranscriptItem } from '../../protocol/frames.js'
-import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import { applyDrafts } from './apply-drafts.js'
 import type { BusMessage, ConversationFilter, Mutator, RecordedAck, Store, TransactResult } from './types.js'
 
@@ -204,9 +204,26 @@ export class RedisStore implements Store {
     return lists.flat()
   }
 
+  async removeClosed(id: string): Promise<boolean> {
+    return this.optimistic(id, async (c) => {
+      const raw = await c.get(this.key.conversation(id))
+      const conv = raw ? (JSON.parse(raw) as Conversation) : undefined
+      if (conv?.status !== 'closed') return false
+      const members = this.deadlineMembers(id)
+      const multi = c.multi().del([this.key.conversation(id), this.key.items(id), this.key.acks(id)]).sRem(this.key.status('closed'), id)
+      if (conv.agent) multi.sRem(this.key.agentConversations(conv.agent.id), id)
+      await multi.zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members).exec()
+      return true
+    })
+  }
+
+  /** Every deadline member a conversation can have, one per kind. */
+  private deadlineMembers(conversationId: string): string[] {
+    return DEADLINE_KINDS.map((kind) => `${conversationId}\u0000${kind}`)
+  }
+
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
-    const kinds = ['grace', 'liveness', 'wrap-up', 'queue', 'agent-grace', 'capacity']
-    const members = kinds.map((kind) => `${conversationId}\u0000${kind}`)
+    const members = this.deadlineMembers(conversationId)
     const multi = this.client.multi().zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
     for (const d of deadlines) {
       const member = `${d.conversationId}\u0000${d.kind}`

@@ -62,6 +62,11 @@ export interface Store {
   /** The ack of an already recorded client message, if any. */
   findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined>
   listConversations(filter?: ConversationFilter): Promise<Conversation[]>
+  /**
+   * Removes a conversation with its transcript, acks and deadlines, atomically, if it is closed.
+   * Resolves true when it was removed.
+   */
+  removeClosed(id: string): Promise<boolean>
   /** Replaces the deadlines of one conversation. */
   setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void>
   /** Removes and returns deadlines due at `now`: each is claimed by exactly one caller. */
