@@ -29,7 +29,7 @@ const SETTLE_MS = 20_000
 
 export async function runChaos(seed: number, settings: ChaosSettings): Promise<ChaosRun> {
   const plan = makePlan(seed, settings)
-  const world = await startWorld({ ...settings, agents: settings.agents })
+  const world = await startWorld(settings)
   const now = (): number => Date.now()
   const customers: ChaosCustomer[] = []
   const agents: ChaosAgent[] = []
