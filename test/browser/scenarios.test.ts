@@ -210,9 +210,13 @@ describe('browser scenarios', () => {
     const id = await conversationIdOf(p)
     await agentAccepts(agent, id)
 
+    // A page restored from the cache keeps its JavaScript state; a reloaded one would not.
+    await p.evaluate(() => Object.assign(window, { notReloaded: true }))
     await p.goto(`${server.url}/spa.html`)
     await agent.send(id, 'while you were on another page')
-    await p.goBack()
+    // Restored from the cache there is no `load` to wait for: the page is back once it commits.
+    await p.goBack({ waitUntil: 'commit' })
+    expect(await p.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true)
 
     await expectCustomerSees(p, ['before navigating away', 'while you were on another page'])
     expect(await conversationIdOf(p)).toBe(id)

@@ -25,9 +25,9 @@ const FLAGS = [
   '--disable-sync',
 ]
 
-/** Launch Chromium through Playwright. */
+/** Launch Chromium through Playwright, with the back/forward cache on (Playwright turns it off by default). */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS })
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, ignoreDefaultArgs: ['--disable-back-forward-cache'] })
 }
 
 export interface LifecycleBrowser {
