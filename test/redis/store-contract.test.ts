@@ -146,6 +146,22 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     expect((await a.get('busy'))?.lastSeq).toBe(start + 50)
   })
 
+  it('runs bodies under one name one at a time across handles, and frees the name after a failure', async () => {
+    const [a, b] = await pair(kind)
+    let inside = 0
+    let most = 0
+    const body = async (): Promise<number> => {
+      most = Math.max(most, ++inside)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      inside -= 1
+      return inside
+    }
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).exclusive('agent:a1', body)))
+    expect(most).toBe(1)
+    await expect(a.exclusive('agent:a1', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+    expect(await b.exclusive('agent:a1', async () => 'free again')).toBe('free again')
+  })
+
   it('fans a published message out to every handle, the publisher included', async () => {
     const [a, b] = await pair(kind)
     const got = (store: Store) => new Promise<BusMessage>((resolve) => store.subscribe(resolve))

@@ -159,6 +159,12 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
 
   private async onAccept(agent: AgentIdentity, conv: Conversation): Promise<void> {
     if (conv.status !== 'open') return this.refuse('conflict', `the conversation is ${conv.status}`, { ref: conv.id })
+    // Capacity is read and taken under the agent's lock: two consoles of one agent, even on two
+    // processes, cannot both take its last unit.
+    await this.ctx.store.exclusive(`agent:${agent.id}`, () => this.take(agent, conv))
+  }
+
+  private async take(agent: AgentIdentity, conv: Conversation): Promise<void> {
     const { loads, time } = await currentLoads(this.ctx)
     const load = loads.find((l) => l.agent.id === agent.id)
     if (!load || load.used >= load.agent.capacity) return this.refuse('capacity-full', 'no free capacity', { ref: conv.id })

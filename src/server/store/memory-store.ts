@@ -30,6 +30,7 @@ export class MemoryStore implements Store {
   private readonly deadlines = new DeadlineHeap()
   private readonly agents = new Map<string, AgentRecord>()
   private readonly listeners = new Set<(message: BusMessage) => void>()
+  private readonly locks = new Map<string, Promise<unknown>>()
 
   async create(step: Step): Promise<TransactResult> {
     const id = step.conversation.id
@@ -111,6 +112,17 @@ export class MemoryStore implements Store {
 
   async listAgents(): Promise<AgentRecord[]> {
     return [...this.agents.values()]
+  }
+
+  async exclusive<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const run = (this.locks.get(name) ?? Promise.resolve()).then(body)
+    const tail = run.catch(() => undefined)
+    this.locks.set(name, tail)
+    try {
+      return await run
+    } finally {
+      if (this.locks.get(name) === tail) this.locks.delete(name)
+    }
   }
 
   async publish(message: BusMessage): Promise<void> {

@@ -4,6 +4,7 @@
  * one: sequence numbers are assigned under optimistic concurrency (WATCH/MULTI, retried), and a due
  * deadline is removed and returned by one Lua script, so exactly one process fires it.
  */
+import { randomUUID } from 'node:crypto'
 import { createClient, createClientPool, WatchError } from 'redis'
 import type { TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
@@ -36,6 +37,16 @@ for _, member in ipairs(members) do
 end
 return out
 `
+
+// Deletes the lock only if it is still ours (it may have expired and been taken by another process).
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`
+
+/** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
+const LOCK_MS = 5_000
+const LOCK_ATTEMPTS = 2_000
 
 /**
  * Connect a {@link RedisStore}: one connection for commands, one for subscriptions, a small pool
@@ -86,6 +97,7 @@ export class RedisStore implements Store {
     agent: (id: string) => `${this.prefix}ag:${id}`,
     agents: () => `${this.prefix}ags`,
     channel: () => `${this.prefix}bus`,
+    lock: (name: string) => `${this.prefix}lock:${name}`,
   }
 
   /** Subscribes to the bus channel (called once by createRedisStore). */
@@ -220,6 +232,22 @@ export class RedisStore implements Store {
   /** Every deadline member a conversation can have, one per kind. */
   private deadlineMembers(conversationId: string): string[] {
     return DEADLINE_KINDS.map((kind) => `${conversationId}\u0000${kind}`)
+  }
+
+  async exclusive<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const key = this.key.lock(name)
+    const token = randomUUID()
+    // The lock expires by itself, so a process that dies holding it blocks the others for LOCK_MS at most.
+    for (let attempt = 0; ; attempt += 1) {
+      if (await this.client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: LOCK_MS } })) break
+      if (attempt >= LOCK_ATTEMPTS) throw new Error(`${name}: lock busy`)
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8))
+    }
+    try {
+      return await body()
+    } finally {
+      await this.client.eval(RELEASE, { keys: [key], arguments: [token] })
+    }
   }
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {

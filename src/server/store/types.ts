@@ -77,6 +77,11 @@ export interface Store {
   updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord>
   getAgent(id: string): Promise<AgentRecord | undefined>
   listAgents(): Promise<AgentRecord[]>
+  /**
+   * Runs `body` while no other caller, in any process, runs one under the same `name`. For checks
+   * that span several records (an agent's capacity across its conversations).
+   */
+  exclusive<T>(name: string, body: () => Promise<T>): Promise<T>
   /** Sends a message to every subscriber in every process, this one included. */
   publish(message: BusMessage): Promise<void>
   subscribe(listener: (message: BusMessage) => void): () => void
