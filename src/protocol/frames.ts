@@ -124,6 +124,12 @@ export interface HelloFrame {
   previous?: ResumeCredentials
   /** Ask to reopen the previous chat if it can be reconnected (R10). */
   reconnect?: boolean
+  /**
+   * For a new chat: a random secret (22-64 base64url characters) the client keeps until welcomed.
+   * A `hello` repeated after a lost `welcome` gets the same conversation rather than a second one,
+   * and the secret is that conversation's resume token.
+   */
+  start?: string
   customer?: { name?: string }
 }
 

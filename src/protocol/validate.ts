@@ -50,6 +50,8 @@ function fieldError(value: Record<string, unknown>, shape: Shape): string | unde
 const status = oneOf('open', 'active', 'wrap-up', 'closed')
 const agentInfo = obj({ id: req(str), name: req(str) })
 const credentials = { conversationId: req(id), token: req(id) }
+// A client-made secret: at least 128 bits of base64url, like the server's own tokens.
+const startId: Check = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{22,64}$/.test(v)
 const text = (limits: ParseLimits): Check => (v) => typeof v === 'string' && v.length <= limits.maxTextLength
 
 const transcriptItem: Check = (v) => {
@@ -80,6 +82,7 @@ function customerShapes(limits: ParseLimits): Record<string, Shape> {
       v: req(num), widgetId: req(id), tabId: req(id),
       resume: opt(obj({ ...credentials, lastSeq: req(seq) })), previous: opt(obj(credentials)),
       reconnect: opt(bool), customer: opt(obj({ name: opt((v) => typeof v === 'string' && v.length <= 200) })),
+      start: opt(startId),
     },
     message: { clientId: req(id), text: req(text(limits)) },
     ack: { seq: req(seq) },

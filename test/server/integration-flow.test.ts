@@ -194,3 +194,35 @@ describe('the chat before this one', () => {
     expect(texts(transcript as never)).toEqual(['hello again'])
   })
 })
+
+describe('a start repeated after a lost welcome', () => {
+  const start = 'Zm9yLXRlc3RzLW9ubHktMTIzNDU2Nzg5MA'
+
+  test('gets the same conversation, not a second one; the start is its resume token', async () => {
+    const first = track(await customer(s.url, { start }))
+    const id = first.welcome.conversationId as string
+    expect(first.welcome.token).toBe(start)
+    first.raw.drop()
+    const again = track(await customer(s.url, { start }))
+    expect(again.welcome).toMatchObject({ conversationId: id, resumed: false, status: 'open', token: start })
+    await again.raw.next((f) => f.type === 'event' && (f.item as { seq: number }).seq === 1)
+    expect((await s.server.store.listConversations()).map((c) => c.id)).toEqual([id])
+    const resumed = track(await customer(s.url, { resume: { conversationId: id, token: start, lastSeq: 1 } }))
+    expect(resumed.welcome).toMatchObject({ conversationId: id, resumed: true })
+  })
+
+  test('once that chat has ended, the same start gets a new chat', async () => {
+    const first = track(await customer(s.url, { start }))
+    first.raw.send({ type: 'end' })
+    await first.raw.next((f) => f.type === 'event' && (f.item as { status?: string }).status === 'closed')
+    const again = track(await customer(s.url, { start }))
+    expect(again.welcome.conversationId).not.toBe(first.welcome.conversationId)
+    expect(again.welcome.token).not.toBe(start)
+  })
+
+  test('a start too short to be a secret is refused with bad-frame', async () => {
+    const raw = track({ raw: await Raw.open(s.url, '/v1/customer') }).raw
+    raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 't', start: 'short' })
+    expect(await raw.error('bad-frame')).toBeTruthy()
+  })
+})

@@ -99,16 +99,38 @@ async function reconnect(conn: CustomerConnection, conv: Conversation, hello: He
 }
 
 async function newChat(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext): Promise<void> {
-  const token = newToken()
-  // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
-  const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
-  const init = { id: newConversationId(), widgetId: hello.widgetId, customer: { ...hello.customer }, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
-  const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
-  const result = await conn.ctx.service.create(step)
+  const { store, service } = conn.ctx
+  const token = hello.start ?? newToken()
+  const id = newConversationId(hello.start)
   const extra: Partial<WelcomeFrame> = { resumed: false }
   if (context.reason) extra.newChatReason = context.reason
   if (context.previousConversationId) extra.previousConversationId = context.previousConversationId
-  await welcome(conn, result.conversation, extra, 0, token)
+  if (hello.start) {
+    const started = await store.get(id)
+    if (started) return startAgain(conn, hello, context, started, extra)
+  }
+  // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
+  const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
+  const init = { id, widgetId: hello.widgetId, customer: { ...hello.customer }, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
+  const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
+  const result = await service.create(step).catch((error: unknown) => (hello.start ? undefined : Promise.reject(error)))
+  if (result) return welcome(conn, result.conversation, extra, 0, token)
+  // The same start on two sockets at once: the other one created it.
+  const raced = await store.get(id)
+  if (!raced) throw new Error(`conversation ${id} could not be created`)
+  return startAgain(conn, hello, context, raced, extra)
+}
+
+/**
+ * The same start again (its welcome was lost): the chat it created, from its first item, while it
+ * is live; once ended, a new chat like any other.
+ */
+async function startAgain(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext, conv: Conversation, extra: Partial<WelcomeFrame>): Promise<void> {
+  if (!tokenMatches(hello.start ?? '', conv.tokenHash)) return conn.refuse('token-invalid', 'this start belongs to another conversation', { ref: 'hello' })
+  const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
+  const current = result?.conversation ?? conv
+  if (!isLive(current.status)) return newChat(conn, { ...hello, start: undefined }, context)
+  await welcome(conn, current, extra, 0, hello.start ?? '')
 }
 
 /** Sends `welcome` then the items after `afterSeq`. */

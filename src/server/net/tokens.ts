@@ -25,8 +25,12 @@ export function safeEqual(a: string, b: string): boolean {
   return tokenMatches(a, hashToken(b))
 }
 
-/** A new conversation id. */
-export function newConversationId(): string {
+/**
+ * A new conversation id; from a client's start secret, always the same one (hashed apart from the
+ * token's hash, so neither reveals the other).
+ */
+export function newConversationId(start?: string): string {
+  if (start) return `c_${createHash('sha256').update(`conversation:${start}`).digest('hex').slice(0, 32)}`
   return `c_${randomUUID().replace(/-/g, '')}`
 }
 
