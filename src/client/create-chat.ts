@@ -11,7 +11,7 @@ import { awayBeaconUrl, customerSocketUrl, resolveOptions } from './options.js'
 import { enqueue, newClientId } from './outbox.js'
 import { flushOutbox, reconnectNow, sendHello } from './outbound.js'
 import { parseRecord, recordKey } from './record.js'
-import { readRecord, setConnection, settle, wait, writeRecord, type Runtime } from './runtime.js'
+import { DORMANT, LIVE, dropSession, handled, readRecord, setConnection, settle, wait, writeRecord, type Runtime } from './runtime.js'
 import { openStorage } from './storage.js'
 import { tabIdFor } from './tab-id.js'
 import { createSeqTracker, fromOutbox } from './transcript.js'
@@ -39,7 +39,7 @@ export function createChat(input: ChatOptions): Chat {
   const events = createChatEmitter()
   const storage = openStorage(options.storage, (error) => {
     // Reported after the current call returns, so listeners added right after createChat hear it.
-    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage unavailable, using ${storage.kind}: ${String(error)}`)))
+    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage failed, using ${storage.kind}: ${String(error)}`)))
   })
   const rt: Runtime = {
     options,
@@ -48,28 +48,14 @@ export function createChat(input: ChatOptions): Chat {
     key: recordKey(options.widgetId),
     tabId: tabIdFor(options.widgetId),
     events,
-    transport: undefined,
     phase: 'idle',
     connection: 'closed',
-    conversation: undefined,
-    decision: undefined,
-    choice: undefined,
     seq: createSeqTracker(),
     messages: [],
-    inflight: undefined,
-    everConnected: false,
-    heartbeat: undefined,
     heartbeatMs: DEFAULT_HEARTBEAT_MS,
     presence: { away: false, online: browserOnline() },
     lastAliveWrite: 0,
-    syncTarget: undefined,
-    pendingResumed: undefined,
-    endRequested: false,
     lastAcked: 0,
-    cancelAck: undefined,
-    cancelSync: undefined,
-    cancelRetry: undefined,
-    cancelHello: undefined,
     lastTypingAt: -Infinity,
     welcomeWaiters: [],
     sendWaiters: new Map(),
@@ -82,7 +68,7 @@ export function createChat(input: ChatOptions): Chat {
   const start = (): Promise<ConversationInfo> => {
     if (rt.phase === 'destroyed') return rejected('destroyed')
     if (started) return started
-    started = handled(wait(rt.welcomeWaiters))
+    started = wait(rt.welcomeWaiters)
     stops.push(watchLifecycle((i) => applyLifecycle(rt, i)), watchOtherTabs(rt))
     rt.transport = createTransport({
       url: customerSocketUrl(options.url),
@@ -128,38 +114,28 @@ export function createChat(input: ChatOptions): Chat {
   }
 }
 
-/** A promise that does not count as unhandled if the app ignores it (the state is also in events). */
-function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {})
-  return promise
-}
-
-function rejected<T>(code: 'destroyed' | 'not-started' | 'conversation-ended' | 'text-too-long' | 'reconnect-unavailable', message?: string): Promise<T> {
-  return handled(Promise.reject(new ChatError(code, message)))
+/** Refusals carry only their code: the README's table of codes says what each means. */
+function rejected<T>(code: 'destroyed' | 'not-started' | 'conversation-ended' | 'text-too-long' | 'reconnect-unavailable'): Promise<T> {
+  return handled(Promise.reject(new ChatError(code)))
 }
 
 function onSocketOpen(rt: Runtime): void {
-  if (rt.phase === 'connecting' || rt.phase === 'hello-sent' || rt.phase === 'prompt') sendHello(rt)
+  if (rt.phase !== 'ready' && LIVE.includes(rt.phase)) sendHello(rt)
 }
 
 function onSocketClosed(rt: Runtime): void {
   rt.cancelHello?.()
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
-  rt.inflight = undefined
+  dropSession(rt)
   if (rt.phase === 'ended') return rt.transport?.stop()
-  if (rt.phase !== 'connecting' && rt.phase !== 'hello-sent' && rt.phase !== 'prompt' && rt.phase !== 'ready') return
+  if (!LIVE.includes(rt.phase)) return
   rt.phase = 'connecting'
   setConnection(rt, rt.everConnected ? 'reconnecting' : 'connecting')
 }
 
 function send(rt: Runtime, text: string): Promise<ChatMessage> {
-  if (rt.phase === 'destroyed') return rejected('destroyed')
-  if (rt.phase === 'idle') return rejected('not-started', 'Call start() before send().')
-  if (rt.phase === 'ended') return rejected('conversation-ended', 'The conversation has ended.')
-  if (typeof text !== 'string' || text.trim() === '' || text.length > DEFAULT_LIMITS.maxTextLength) {
-    return rejected('text-too-long', `Text must be 1-${DEFAULT_LIMITS.maxTextLength} characters.`)
-  }
+  const { phase } = rt
+  if (phase === 'destroyed' || phase === 'idle' || phase === 'ended') return rejected(phase === 'idle' ? 'not-started' : phase === 'ended' ? 'conversation-ended' : phase)
+  if (typeof text !== 'string' || !text.trim() || text.length > DEFAULT_LIMITS.maxTextLength) return rejected('text-too-long')
   const entry = { clientId: newClientId(), text, at: rt.clock.now() }
   writeRecord(rt, (r) => ({ ...r, outbox: enqueue(r.outbox, entry) }))
   const message = fromOutbox(entry)
@@ -180,16 +156,16 @@ function end(rt: Runtime): Promise<void> {
   if (rt.phase === 'destroyed') return rejected('destroyed')
   if (rt.phase === 'idle' || rt.phase === 'ended') return Promise.resolve()
   rt.endRequested = true
-  const promise = handled(wait(rt.endWaiters))
+  const promise = wait(rt.endWaiters)
   if (rt.phase === 'ready') rt.transport?.send({ type: 'end' })
   return promise
 }
 
 function resumePrevious(rt: Runtime): Promise<ConversationInfo> {
   if (rt.phase === 'ready' && rt.conversation) return Promise.resolve({ ...rt.conversation })
-  if (rt.phase !== 'prompt') return rejected('reconnect-unavailable', 'No previous chat is on offer.')
+  if (rt.phase !== 'prompt') return rejected('reconnect-unavailable')
   rt.choice = { kind: 'reconnect' }
-  const promise = handled(wait(rt.welcomeWaiters))
+  const promise = wait(rt.welcomeWaiters)
   if (rt.transport?.open) sendHello(rt)
   return promise
 }
@@ -198,7 +174,7 @@ function startNew(rt: Runtime): Promise<ConversationInfo> {
   if (rt.phase === 'destroyed') return rejected('destroyed')
   const fromPrompt = rt.phase === 'prompt'
   rt.choice = fromPrompt ? { kind: 'new', reason: 'resume-expired' } : { kind: 'new' }
-  const promise = handled(wait(rt.welcomeWaiters))
+  const promise = wait(rt.welcomeWaiters)
   if (fromPrompt && rt.transport?.open) sendHello(rt)
   else {
     rt.phase = 'connecting'
@@ -236,8 +212,7 @@ function runEffect(rt: Runtime, effect: LifecycleEffect): void {
     case 'close-socket':
       // A page with an open socket is not put in the back/forward cache by some browsers, and
       // Chrome closes it anyway: close cleanly now and reopen on pageshow.
-      rt.heartbeat?.stop()
-      rt.heartbeat = undefined
+      dropSession(rt)
       if (rt.phase === 'ended') return
       rt.phase = 'paused'
       rt.transport?.stop(1000, 'page cached')
@@ -247,17 +222,16 @@ function runEffect(rt: Runtime, effect: LifecycleEffect): void {
 
 /** Ping now if a session is up; reconnect now, skipping backoff, if there is no open socket. */
 function checkLiveness(rt: Runtime): void {
-  if (rt.phase === 'ended' || rt.phase === 'destroyed' || rt.phase === 'idle') return
-  if (rt.transport?.open && (rt.phase === 'hello-sent' || rt.phase === 'prompt')) return
-  if (rt.transport?.open && rt.phase === 'ready' && rt.heartbeat) return rt.heartbeat.check()
+  const { phase, heartbeat } = rt
+  if (DORMANT.includes(phase)) return
+  if (rt.transport?.open && (phase === 'hello-sent' || phase === 'prompt')) return
+  if (rt.transport?.open && phase === 'ready' && heartbeat) return heartbeat.check()
   reconnectNow(rt)
 }
 
 function goOffline(rt: Runtime): void {
-  if (rt.phase === 'ended' || rt.phase === 'destroyed' || rt.phase === 'idle') return
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
-  rt.inflight = undefined
+  if (DORMANT.includes(rt.phase)) return
+  dropSession(rt)
   rt.phase = 'offline'
   rt.transport?.stop(1000, 'offline')
   setConnection(rt, 'offline')
@@ -282,11 +256,11 @@ function watchOtherTabs(rt: Runtime): () => void {
 function destroy(rt: Runtime, stops: Array<() => void>): void {
   if (rt.phase === 'destroyed') return
   rt.phase = 'destroyed'
-  rt.heartbeat?.stop()
+  dropSession(rt)
   for (const cancel of [rt.cancelAck, rt.cancelSync, rt.cancelRetry, rt.cancelHello]) cancel?.()
   rt.transport?.stop(1000, 'destroyed')
   stops.splice(0).forEach((stop) => stop())
-  const error = new ChatError('destroyed', 'The chat was destroyed.')
+  const error = new ChatError('destroyed')
   for (const waiter of rt.sendWaiters.values()) waiter.reject(error)
   rt.sendWaiters.clear()
   settle(rt.welcomeWaiters, { error })

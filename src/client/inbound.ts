@@ -13,6 +13,7 @@ import { afterWelcome, isEnded } from './machine.js'
 import { retire } from './outbox.js'
 import { withoutConversation } from './record.js'
 import {
+  dropSession,
   readRecord,
   resetTranscript,
   setConnection,
@@ -250,13 +251,11 @@ export function onEnded(rt: Runtime, reason: string): void {
   rt.phase = 'ended'
   rt.endRequested = false
   writeRecord(rt, (r) => (r.conversationId === rt.conversation?.id ? { ...withoutConversation(r), outbox: [] } : r))
-  const error = new ChatError('conversation-ended', 'The conversation has ended.')
+  const error = new ChatError('conversation-ended')
   for (const waiter of rt.sendWaiters.values()) waiter.reject(error)
   rt.sendWaiters.clear()
   rt.messages = rt.messages.filter((m) => !m.pending)
-  rt.inflight = undefined
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
+  dropSession(rt)
   setConnection(rt, 'closed', reason)
   settle(rt.endWaiters, { value: undefined })
   if (rt.conversation) settle(rt.welcomeWaiters, { value: { ...rt.conversation } })
@@ -269,7 +268,7 @@ export function onEnded(rt: Runtime, reason: string): void {
 /** The server will not take this client (origin, version): stop, and say so to every waiter. */
 export function stopForGood(rt: Runtime, error: ChatError): void {
   rt.phase = 'ended'
-  rt.heartbeat?.stop()
+  dropSession(rt)
   rt.transport?.stop(1000, error.code)
   setConnection(rt, 'closed', error.code)
   settle(rt.welcomeWaiters, { error })

@@ -1,7 +1,7 @@
 /** What the runner sends: hello, the outbox, acknowledgements, heartbeats. */
 import { buildHello, decideStart, type StartDecision } from './machine.js'
 import { nextToSend } from './outbox.js'
-import { readRecord, setConnection, type Runtime } from './runtime.js'
+import { dropSession, readRecord, setConnection, type Runtime } from './runtime.js'
 import { startHeartbeat } from './heartbeat.js'
 import type { LocalWindow } from './record.js'
 
@@ -81,9 +81,7 @@ export function startSessionHeartbeat(rt: Runtime): void {
 /** Replace the socket now (dead socket, page back, network back). */
 export function reconnectNow(rt: Runtime): void {
   if (rt.phase === 'destroyed' || rt.phase === 'ended' || !rt.transport) return
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
-  rt.inflight = undefined
+  dropSession(rt)
   rt.phase = 'connecting'
   setConnection(rt, rt.everConnected ? 'reconnecting' : 'connecting')
   rt.transport.replace()

@@ -24,7 +24,10 @@ interface Waiter<T> {
   reject(error: unknown): void
 }
 
-/** The runner's mutable state: one object, so the handlers in several files share it. */
+/**
+ * The runner's mutable state: one object, so the handlers in several files share it. What is
+ * absent at first is optional, so creating it spells out only what has a value.
+ */
 export interface Runtime {
   readonly options: ResolvedOptions
   readonly clock: Clock
@@ -32,31 +35,31 @@ export interface Runtime {
   readonly key: string
   readonly tabId: string
   readonly events: ChatEmitter
-  transport: Transport | undefined
+  transport?: Transport
   phase: Phase
   connection: ConnectionState
-  conversation: ConversationInfo | undefined
-  decision: StartDecision | undefined
+  conversation?: ConversationInfo
+  decision?: StartDecision
   /** The customer's pending choice: reopen the previous chat, or start a new one (with why). */
-  choice: { kind: 'reconnect' } | { kind: 'new'; reason?: NewChatReason } | undefined
+  choice?: { kind: 'reconnect' } | { kind: 'new'; reason?: NewChatReason }
   seq: SeqTracker
   messages: ChatMessage[]
-  inflight: string | undefined
-  everConnected: boolean
-  heartbeat: Heartbeat | undefined
+  inflight?: string
+  everConnected?: boolean
+  heartbeat?: Heartbeat
   heartbeatMs: number
   presence: Presence
   lastAliveWrite: number
   /** `welcome.lastSeq`: the replay is complete once the tracker reaches it. */
-  syncTarget: number | undefined
-  pendingResumed: { conversationId: string; replayed: number; reconnected: boolean } | undefined
-  endRequested: boolean
+  syncTarget?: number
+  pendingResumed?: { conversationId: string; replayed: number; reconnected: boolean }
+  endRequested?: boolean
   lastAcked: number
-  cancelAck: (() => void) | undefined
-  cancelSync: (() => void) | undefined
-  cancelRetry: (() => void) | undefined
+  cancelAck?: () => void
+  cancelSync?: () => void
+  cancelRetry?: () => void
   /** Waiting for the answer to `hello`: a socket that opened and then went silent is replaced. */
-  cancelHello: (() => void) | undefined
+  cancelHello?: () => void
   lastTypingAt: number
   welcomeWaiters: Waiter<ConversationInfo>[]
   sendWaiters: Map<string, Waiter<ChatMessage>>
@@ -102,7 +105,25 @@ export function settle<T>(waiters: Waiter<T>[], outcome: { value: T } | { error:
   }
 }
 
+/** A promise that does not count as unhandled if the app ignores it (the state is also in events). */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
+}
+
 /** A promise settled by the runner later. */
 export function wait<T>(list: Waiter<T>[]): Promise<T> {
-  return new Promise<T>((resolve, reject) => list.push({ resolve, reject }))
+  return handled(new Promise<T>((resolve, reject) => list.push({ resolve, reject })))
 }
+
+/** The session (one socket after `welcome`) is over: no heartbeat, no message in flight. */
+export function dropSession(rt: Runtime): void {
+  rt.heartbeat?.stop()
+  rt.heartbeat = rt.inflight = undefined
+}
+
+/** The phases in which a socket is wanted and its events matter. */
+export const LIVE: readonly Phase[] = ['connecting', 'hello-sent', 'prompt', 'ready']
+
+/** Phases in which there is nothing to reconnect. */
+export const DORMANT: readonly Phase[] = ['idle', 'ended', 'destroyed']
