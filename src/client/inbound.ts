@@ -1,5 +1,7 @@
 /** The runner's answers to server frames. */
 import type {
+  AgentInfo,
+  ConversationStatus,
   ErrorFrame,
   EventFrame,
   MessageAckFrame,
@@ -21,7 +23,9 @@ import {
   sortMessages,
   writeRecord,
   type Runtime,
+  type Waiter,
 } from './runtime.js'
+import { compact } from './compact.js'
 import { fromItem } from './transcript.js'
 import { flushOutbox, helloAnswered, scheduleAck, sendHello, startSessionHeartbeat } from './outbound.js'
 import type { ChatMessage } from './types.js'
@@ -29,9 +33,11 @@ import type { ChatMessage } from './types.js'
 /** How long `start()` waits for the replay announced by `welcome.lastSeq` before going on anyway. */
 const SYNC_TIMEOUT_MS = 3_000
 /** Codes after which the server will not take this client, whatever the retry. */
-const TERMINAL_CODES = new Set(['origin-forbidden', 'unsupported-version'])
-const RESUME_REFUSALS = new Set(['resume-expired', 'resume-unknown', 'token-invalid'])
-const RETRYABLE = new Set(['rate-limited', 'store-unavailable'])
+const TERMINAL_CODES: readonly string[] = ['origin-forbidden', 'unsupported-version']
+/** Refusals of a resume (or a reopening): a new chat begins instead. */
+const RESUME_REFUSALS: readonly string[] = ['resume-expired', 'resume-unknown', 'token-invalid', 'reconnect-unavailable']
+/** Refusals of a message that a later attempt may get past: retried, in order. */
+const RETRYABLE: readonly string[] = ['rate-limited', 'store-unavailable']
 
 /** Dispatch one parsed frame. */
 export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
@@ -87,28 +93,30 @@ function onWelcome(rt: Runtime, welcome: WelcomeFrame): void {
   rt.choice = undefined
   rt.everConnected = true
   rt.lastAliveWrite = now
-  rt.conversation = { id: welcome.conversationId, status: welcome.status, ...(welcome.agent ? { agent: welcome.agent } : {}) }
-  if (outcome.type === 'new-chat') {
-    rt.events.emit('new-chat', { conversationId: welcome.conversationId, reason: outcome.reason, ...prev(outcome.previousConversationId) })
-  } else if (outcome.type === 'resumed' && changed && before) {
-    // Another tab moved this widget to a new conversation; for this tab it is a new chat too.
-    rt.events.emit('new-chat', { conversationId: welcome.conversationId, reason: stored.newChatReason ?? 'resume-expired', previousConversationId: before })
+  const { conversationId, lastSeq } = welcome
+  // Resumed, but another tab had moved this widget to a new conversation: for this tab a new chat too.
+  const movedOn = outcome.type === 'resumed' && changed && before
+  if (outcome.type === 'new-chat' || movedOn) {
+    const reason = outcome.type === 'new-chat' ? outcome.reason : (stored.newChatReason ?? 'resume-expired')
+    const previousConversationId = outcome.type === 'new-chat' ? outcome.previousConversationId : before
+    rt.events.emit('new-chat', compact({ conversationId, reason, previousConversationId }))
   }
   setConnection(rt, 'connected')
-  rt.events.emit('conversation', { ...rt.conversation })
-  if (outcome.type === 'resumed') {
-    const replayed = Math.max(0, welcome.lastSeq - rt.seq.lastSeq)
-    rt.pendingResumed = { conversationId: welcome.conversationId, replayed, reconnected: outcome.reconnected }
-  }
+  setConversation(rt, conversationId, welcome)
+  if (outcome.type === 'resumed') rt.pendingResumed = { conversationId, replayed: Math.max(0, lastSeq - rt.seq.lastSeq), reconnected: outcome.reconnected }
   rt.heartbeatMs = welcome.heartbeatMs
   startSessionHeartbeat(rt)
-  beginSync(rt, welcome.lastSeq)
+  beginSync(rt, lastSeq)
   if (isEnded(welcome.status)) return onEnded(rt, 'conversation-ended')
   flushOutbox(rt)
   if (rt.endRequested) rt.transport?.send({ type: 'end' })
 }
 
-const prev = (id: string | undefined): { previousConversationId?: string } => (id ? { previousConversationId: id } : {})
+/** The conversation's state changed (welcome, or a status item): keep it and tell the app. */
+function setConversation(rt: Runtime, id: string, { status, agent }: { status: ConversationStatus; agent?: AgentInfo }): void {
+  rt.conversation = compact({ id, status, agent })
+  rt.events.emit('conversation', { ...rt.conversation })
+}
 
 function beginSync(rt: Runtime, target: number): void {
   rt.syncTarget = target
@@ -145,11 +153,7 @@ function onReconnectAvailable(rt: Runtime, frame: ReconnectAvailableFrame): void
     return sendHello(rt)
   }
   rt.phase = 'prompt'
-  rt.events.emit('reconnect-available', {
-    conversationId: frame.conversationId,
-    expiresInMs: frame.expiresInMs,
-    ...(frame.agent ? { agent: frame.agent } : {}),
-  })
+  rt.events.emit('reconnect-available', compact({ conversationId: frame.conversationId, expiresInMs: frame.expiresInMs, agent: frame.agent }))
 }
 
 function onEvent(rt: Runtime, frame: EventFrame): void {
@@ -163,8 +167,7 @@ function onEvent(rt: Runtime, frame: EventFrame): void {
   else if (rt.syncTarget === undefined || item.seq > rt.syncTarget) {
     // Status items replayed on resume are history: `welcome` already gave the current status, and
     // a reopened chat (R10) replays its old Wrap-up, which must not end it again.
-    rt.conversation = { id, status: item.status, ...(item.agent ? { agent: item.agent } : {}) }
-    rt.events.emit('conversation', { ...rt.conversation })
+    setConversation(rt, id, item)
     if (isEnded(item.status)) onEnded(rt, item.reason)
   }
   checkSynced(rt)
@@ -183,62 +186,67 @@ function onMessageItem(rt: Runtime, item: MessageItem): void {
  */
 export function delivered(rt: Runtime, clientId: string, message: ChatMessage): void {
   const index = rt.messages.findIndex((m) => m.clientId === clientId)
-  const wasPending = index >= 0 && rt.messages[index]!.pending === true
-  const others = index < 0 ? rt.messages : rt.messages.filter((_, i) => i !== index)
-  rt.messages = sortMessages([...others, message])
-  writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
-  const waiter = rt.sendWaiters.get(clientId)
-  rt.sendWaiters.delete(clientId)
-  waiter?.resolve(message)
+  const wasPending = rt.messages[index]?.pending === true
+  rt.messages = sortMessages([...rt.messages.filter((_, i) => i !== index), message])
+  retireEntry(rt, clientId)
+  takeWaiter(rt, clientId)?.resolve(message)
   if (index < 0) rt.events.emit('message', message)
   else if (wasPending) rt.events.emit('delivered', message)
-  if (rt.inflight === clientId) rt.inflight = undefined
   flushOutbox(rt)
 }
 
-function onAck(rt: Runtime, frame: MessageAckFrame): void {
-  const known = rt.messages.find((m) => m.clientId === frame.clientId)
+/** Drop an entry from the stored outbox (acknowledged, or refused for good): the next may go. */
+function retireEntry(rt: Runtime, clientId: string): void {
+  writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
+  if (rt.inflight === clientId) rt.inflight = undefined
+}
+
+function takeWaiter(rt: Runtime, clientId: string): Waiter<ChatMessage> | undefined {
+  const waiter = rt.sendWaiters.get(clientId)
+  rt.sendWaiters.delete(clientId)
+  return waiter
+}
+
+function onAck(rt: Runtime, { clientId, messageId, seq }: MessageAckFrame): void {
+  const known = rt.messages.find((m) => m.clientId === clientId)
   if (!known) {
     // Another tab's message from the shared outbox: its event will show it; just retire it here.
-    writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, frame.clientId) }))
-    if (rt.inflight === frame.clientId) rt.inflight = undefined
+    retireEntry(rt, clientId)
     return flushOutbox(rt)
   }
   if (!known.pending) return
   const { pending, ...rest } = known
   void pending
-  delivered(rt, frame.clientId, { ...rest, id: frame.messageId, seq: frame.seq })
+  delivered(rt, clientId, { ...rest, id: messageId, seq })
 }
 
 function onError(rt: Runtime, frame: ErrorFrame): void {
-  const error = new ChatError(frame.code, frame.message, frame.ref)
-  const refused = frame.ref ? rt.messages.find((m) => m.pending && m.clientId === frame.ref) : undefined
-  if (refused && frame.ref) return refuseMessage(rt, frame.ref, error)
-  if (frame.code === 'conversation-ended') return onEnded(rt, 'conversation-ended')
-  if ((RESUME_REFUSALS.has(frame.code) || frame.code === 'reconnect-unavailable') && rt.phase === 'hello-sent') {
+  const { code, ref } = frame
+  const error = new ChatError(code, frame.message, ref)
+  if (ref && rt.messages.some((m) => m.pending && m.clientId === ref)) return refuseMessage(rt, ref, error)
+  if (code === 'conversation-ended') return onEnded(rt, code)
+  if (RESUME_REFUSALS.includes(code) && rt.phase === 'hello-sent') {
     // The server's answer wins: what cannot be resumed (or reopened) becomes a new chat.
-    const reason = frame.code === 'resume-unknown' || frame.code === 'token-invalid' ? frame.code : 'resume-expired'
-    rt.choice = { kind: 'new', reason }
+    rt.choice = { kind: 'new', reason: code === 'resume-unknown' || code === 'token-invalid' ? code : 'resume-expired' }
     if (!frame.fatal) sendHello(rt)
     return
   }
   rt.events.emit('error', error)
-  if (TERMINAL_CODES.has(frame.code)) stopForGood(rt, error)
+  if (TERMINAL_CODES.includes(code)) stopForGood(rt, error)
 }
 
 function refuseMessage(rt: Runtime, clientId: string, error: ChatError): void {
   if (rt.inflight === clientId) rt.inflight = undefined
-  if (RETRYABLE.has(error.code)) {
+  if (RETRYABLE.includes(error.code)) {
     // One message in flight at a time, so retrying this one later keeps the order.
     rt.cancelRetry?.()
     rt.cancelRetry = rt.clock.setTimeout(() => flushOutbox(rt), 1_000)
     return
   }
-  if (error.code === 'conversation-ended') return onEnded(rt, 'conversation-ended')
+  if (error.code === 'conversation-ended') return onEnded(rt, error.code)
   rt.messages = rt.messages.filter((m) => m.clientId !== clientId)
-  writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
-  rt.sendWaiters.get(clientId)?.reject(error)
-  rt.sendWaiters.delete(clientId)
+  retireEntry(rt, clientId)
+  takeWaiter(rt, clientId)?.reject(error)
   flushOutbox(rt)
 }
 

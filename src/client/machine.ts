@@ -12,6 +12,7 @@ import {
   type ResumeCredentials,
   type WelcomeFrame,
 } from '../protocol/index.js'
+import { compact } from './compact.js'
 import type { LocalWindow } from './record.js'
 import type { ReconnectMode } from './types.js'
 
@@ -91,14 +92,18 @@ export interface HelloContext {
  */
 export function buildHello(decision: StartDecision, ctx: HelloContext): HelloFrame {
   const { reconnect, customer } = ctx
-  const hello: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION, widgetId: ctx.widgetId, tabId: ctx.tabId }
-  if (decision.kind === 'resume') {
-    hello.resume = { ...decision.resume }
-    if (reconnect) hello.reconnect = true
-  } else if (decision.previous) hello.previous = { ...decision.previous }
-  if (reconnect === false) hello.reconnect = false
-  if (customer?.name !== undefined) hello.customer = { name: customer.name }
-  return hello
+  const resuming = decision.kind === 'resume'
+  return compact<HelloFrame>({
+    type: 'hello',
+    v: PROTOCOL_VERSION,
+    widgetId: ctx.widgetId,
+    tabId: ctx.tabId,
+    resume: resuming ? { ...decision.resume } : undefined,
+    previous: !resuming && decision.previous ? { ...decision.previous } : undefined,
+    // Asking to reopen only makes sense with something to resume; declining always does.
+    reconnect: reconnect === false ? false : (resuming && reconnect) || undefined,
+    customer: customer?.name !== undefined ? { name: customer.name } : undefined,
+  })
 }
 
 /** What a welcome means for the app. */
@@ -125,17 +130,17 @@ export function afterWelcome(
   // Why the conversation began: this welcome's answer, else what the record said of the same one.
   const origin: { newChatReason?: NewChatReason; previousConversationId?: string } =
     outcome.type === 'new-chat' ? { newChatReason: outcome.reason, previousConversationId: outcome.previousConversationId } : same ? record : {}
-  const next: LocalWindow = {
+  const next = compact<LocalWindow>({
     lastSeq: same ? record.lastSeq : 0,
     outbox: record.outbox,
     conversationId: welcome.conversationId,
     token: welcome.token,
     lastAliveAt: now,
     graceMs: welcome.graceMs,
-  }
-  if (welcome.reconnectWindowMs !== undefined) next.reconnectWindowMs = welcome.reconnectWindowMs
-  if (origin.newChatReason) next.newChatReason = origin.newChatReason
-  if (origin.previousConversationId) next.previousConversationId = origin.previousConversationId
+    reconnectWindowMs: welcome.reconnectWindowMs,
+    newChatReason: origin.newChatReason,
+    previousConversationId: origin.previousConversationId,
+  })
   return { record: next, outcome }
 }
 
@@ -144,8 +149,7 @@ function welcomeOutcome(welcome: WelcomeFrame, decision: StartDecision, continue
   const asked = decision.kind === 'resume' ? decision.resume : decision.previous
   const previousConversationId = welcome.previousConversationId ?? asked?.conversationId
   const reason = welcome.newChatReason || (decision.kind === 'resume' ? 'resume-expired' : decision.reason)
-  if (!reason) return { type: 'fresh' }
-  return previousConversationId ? { type: 'new-chat', reason, previousConversationId } : { type: 'new-chat', reason }
+  return reason ? compact({ type: 'new-chat', reason, previousConversationId }) : { type: 'fresh' }
 }
 
 /** True for the states in which a conversation no longer takes customer messages. */

@@ -1,3 +1,4 @@
+import { compact } from './compact.js'
 import { DEFAULT_PONG_TIMEOUT_MS } from './heartbeat.js'
 import type { WebSocketClass } from './transport.js'
 import type { ChatOptions, ReconnectMode, StorageKind, StorageLike } from './types.js'
@@ -76,7 +77,7 @@ export function resolveOptions(input: ChatOptions): ResolvedOptions {
     ...DEFAULTS,
     now: Date.now,
     // An option given as undefined takes its default.
-    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+    ...compact(input),
   } as ResolvedOptions
   merged.WebSocket ??= (globalThis as { WebSocket?: WebSocketClass }).WebSocket!
   for (const [key, valid] of RULES) if (!valid(merged[key])) throw new TypeError(`holdline: invalid option \`${key}\``)

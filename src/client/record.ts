@@ -1,6 +1,7 @@
 import type { NewChatReason } from '../protocol/index.js'
 import type { OutboxEntry } from './outbox.js'
 import type { SafeStorage } from './storage.js'
+import { compact } from './compact.js'
 
 /**
  * The local window, stored under `holdline:<widgetId>` and shared by every tab of the widget on
@@ -95,7 +96,6 @@ export function updateRecord(
 
 /** The record without its conversation (ended, or replaced by a new one); outbox and durations stay. */
 export function withoutConversation(record: LocalWindow): LocalWindow {
-  const next: LocalWindow = { lastSeq: 0, outbox: record.outbox }
-  for (const key of ['lastAliveAt', 'graceMs', 'reconnectWindowMs'] as const) if (record[key] !== undefined) next[key] = record[key]
-  return next
+  const { outbox, lastAliveAt, graceMs, reconnectWindowMs } = record
+  return compact({ lastSeq: 0, outbox, lastAliveAt, graceMs, reconnectWindowMs })
 }

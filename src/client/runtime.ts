@@ -9,6 +9,7 @@ import type { SafeStorage } from './storage.js'
 import type { SeqTracker } from './transcript.js'
 import type { Transport } from './transport.js'
 import type { NewChatReason } from '../protocol/index.js'
+import { compact } from './compact.js'
 import { parseRecord, updateRecord } from './record.js'
 import { fromOutbox } from './transcript.js'
 
@@ -19,7 +20,7 @@ import { fromOutbox } from './transcript.js'
  */
 export type Phase = 'idle' | 'connecting' | 'hello-sent' | 'prompt' | 'ready' | 'paused' | 'offline' | 'ended' | 'destroyed'
 
-interface Waiter<T> {
+export interface Waiter<T> {
   resolve(value: T): void
   reject(error: unknown): void
 }
@@ -81,7 +82,7 @@ export function setConnection(rt: Runtime, state: ConnectionState, reason?: stri
   if (rt.connection === state) return
   rt.connection = state
   const queued = readRecord(rt).outbox.length
-  rt.events.emit('connection', reason === undefined ? { state, queued } : { state, reason, queued })
+  rt.events.emit('connection', compact({ state, reason, queued }))
 }
 
 /** Confirmed messages in seq order, then the ones still pending, in the order they were written. */
