@@ -5,7 +5,7 @@ import { ChatError } from './errors.js'
 import { createChatEmitter } from './events.js'
 import { handleFrame } from './inbound.js'
 import { parseIncoming } from './incoming.js'
-import { browserOnline, watchLifecycle } from './lifecycle.js'
+import { browserOnline, pageEnvironment, watchLifecycle } from './lifecycle.js'
 import { reactToLifecycle, type LifecycleEffect, type LifecycleInput } from './machine.js'
 import { awayBeaconUrl, customerSocketUrl, resolveOptions } from './options.js'
 import { enqueue, newClientId } from './outbox.js'
@@ -239,7 +239,7 @@ function goOffline(rt: Runtime): void {
 
 /** Another tab of this widget moved to a new conversation: follow it, so every tab shows one chat. */
 function watchOtherTabs(rt: Runtime): () => void {
-  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {}
+  const page = pageEnvironment().window
   const listener = (event: StorageEvent): void => {
     if (event.key !== rt.key || rt.phase === 'destroyed' || rt.phase === 'idle') return
     const record = parseRecord(event.newValue)
@@ -249,8 +249,8 @@ function watchOtherTabs(rt: Runtime): () => void {
     if (rt.phase === 'ended') rt.phase = 'connecting'
     if (rt.phase !== 'offline' && rt.phase !== 'paused') reconnectNow(rt)
   }
-  window.addEventListener('storage', listener)
-  return () => window.removeEventListener('storage', listener)
+  page?.addEventListener('storage', listener)
+  return () => page?.removeEventListener('storage', listener)
 }
 
 function destroy(rt: Runtime, stops: Array<() => void>): void {
