@@ -4,6 +4,7 @@ import { nextToSend } from './outbox.js'
 import { dropSession, readRecord, setConnection, type Runtime } from './runtime.js'
 import { startHeartbeat } from './heartbeat.js'
 import type { LocalWindow } from './record.js'
+import { compact } from './compact.js'
 
 /** Acknowledgements are batched: a replay of hundreds of items must not trip the rate limit. */
 const ACK_DELAY_MS = 100
@@ -12,10 +13,7 @@ const ACK_DELAY_MS = 100
 export function nextDecision(rt: Runtime, record: LocalWindow): StartDecision {
   const { conversationId, token } = record
   const stored = conversationId && token ? { conversationId, token } : undefined
-  if (rt.choice?.kind === 'new') {
-    const reason = rt.choice.reason ? { reason: rt.choice.reason } : {}
-    return { kind: 'new', ...(stored ? { previous: stored } : {}), ...reason }
-  }
+  if (rt.choice?.kind === 'new') return compact({ kind: 'new', previous: stored, reason: rt.choice.reason })
   // The memory transcript only counts for the conversation it belongs to (another tab may have moved on).
   const memoryLastSeq = rt.conversation && rt.conversation.id === conversationId ? rt.seq.lastSeq : 0
   return decideStart(record, rt.clock.now(), { memoryLastSeq, reconnect: rt.options.reconnect })
@@ -32,8 +30,8 @@ export function sendHello(rt: Runtime): void {
   const { widgetId, customer } = rt.options
   // A declined offer (or reconnection turned off) is said in the hello, so the server does not offer again.
   const declined = rt.choice?.kind === 'new' || rt.options.reconnect === 'off'
-  const reconnect = rt.choice?.kind === 'reconnect' ? true : declined ? false : undefined
-  rt.transport?.send(buildHello(decision, { widgetId, tabId: rt.tabId, ...(reconnect !== undefined ? { reconnect } : {}), ...(customer ? { customer } : {}) }))
+  const reconnect = rt.choice?.kind === 'reconnect' || (declined ? false : undefined)
+  rt.transport?.send(buildHello(decision, { widgetId, tabId: rt.tabId, reconnect, customer }))
   rt.cancelHello?.()
   rt.cancelHello = rt.clock.setTimeout(() => {
     rt.cancelHello = undefined
