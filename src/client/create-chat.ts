@@ -42,35 +42,35 @@ export function createChat(input: ChatOptions): Chat {
     queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage failed, using ${storage.kind}: ${String(error)}`)))
   })
   const rt: Runtime = {
-    options,
-    clock: systemClock(options.now),
-    storage,
-    key: recordKey(options.widgetId),
-    tabId: tabIdFor(options.widgetId),
-    events,
-    phase: 'idle',
-    connection: 'closed',
-    seq: createSeqTracker(),
-    messages: [],
-    heartbeatMs: DEFAULT_HEARTBEAT_MS,
-    presence: { away: false, online: browserOnline() },
-    lastAliveWrite: 0,
-    lastAcked: 0,
-    lastTypingAt: -Infinity,
-    welcomeWaiters: [],
-    sendWaiters: new Map(),
-    endWaiters: [],
+    _options: options,
+    _clock: systemClock(options.now),
+    _storage: storage,
+    _key: recordKey(options.widgetId),
+    _tabId: tabIdFor(options.widgetId),
+    _events: events,
+    _phase: 'idle',
+    _connection: 'closed',
+    _seq: createSeqTracker(),
+    _messages: [],
+    _heartbeatMs: DEFAULT_HEARTBEAT_MS,
+    _presence: { away: false, online: browserOnline() },
+    _lastAliveWrite: 0,
+    _lastAcked: 0,
+    _lastTypingAt: -Infinity,
+    _welcomeWaiters: [],
+    _sendWaiters: new Map(),
+    _endWaiters: [],
   }
-  rt.messages = readRecord(rt).outbox.map(fromOutbox)
+  rt._messages = readRecord(rt).outbox.map(fromOutbox)
   const stops: Array<() => void> = []
   let started: Promise<ConversationInfo> | undefined
 
   const start = (): Promise<ConversationInfo> => {
-    if (rt.phase === 'destroyed') return rejected('destroyed')
+    if (rt._phase === 'destroyed') return rejected('destroyed')
     if (started) return started
-    started = wait(rt.welcomeWaiters)
+    started = wait(rt._welcomeWaiters)
     stops.push(watchLifecycle((i) => applyLifecycle(rt, i)), watchOtherTabs(rt))
-    rt.transport = createTransport({
+    rt._transport = createTransport({
       url: customerSocketUrl(options.url),
       WebSocket: options.WebSocket,
       minDelayMs: options.minReconnectDelayMs,
@@ -84,9 +84,9 @@ export function createChat(input: ChatOptions): Chat {
       },
       onClose: () => onSocketClosed(rt),
     })
-    rt.phase = 'connecting'
+    rt._phase = 'connecting'
     setConnection(rt, 'connecting')
-    if (rt.presence.online) rt.transport.connect()
+    if (rt._presence.online) rt._transport.connect()
     else goOffline(rt)
     return started
   }
@@ -98,18 +98,18 @@ export function createChat(input: ChatOptions): Chat {
     typing: () => typing(rt),
     end: () => end(rt),
     resumePrevious: () => resumePrevious(rt),
-    startNew: () => (rt.phase === 'idle' ? ((rt.choice = { kind: 'new' }), start()) : startNew(rt)),
+    startNew: () => (rt._phase === 'idle' ? ((rt._choice = { kind: 'new' }), start()) : startNew(rt)),
     notifyBackground: () => applyLifecycle(rt, 'background'),
     notifyForeground: () => applyLifecycle(rt, 'foreground'),
     destroy: () => destroy(rt, stops),
     get connection() {
-      return rt.connection
+      return rt._connection
     },
     get conversation() {
-      return rt.conversation ? { ...rt.conversation } : undefined
+      return rt._conversation ? { ...rt._conversation } : undefined
     },
     get messages() {
-      return rt.messages.slice()
+      return rt._messages.slice()
     },
   }
 }
@@ -120,73 +120,73 @@ function rejected<T>(code: 'destroyed' | 'not-started' | 'conversation-ended' | 
 }
 
 function onSocketOpen(rt: Runtime): void {
-  if (rt.phase !== 'ready' && LIVE.includes(rt.phase)) sendHello(rt)
+  if (rt._phase !== 'ready' && LIVE.includes(rt._phase)) sendHello(rt)
 }
 
 function onSocketClosed(rt: Runtime): void {
-  rt.cancelHello?.()
+  rt._cancelHello?.()
   dropSession(rt)
-  if (rt.phase === 'ended') return rt.transport?.stop()
-  if (!LIVE.includes(rt.phase)) return
-  rt.phase = 'connecting'
-  setConnection(rt, rt.everConnected ? 'reconnecting' : 'connecting')
+  if (rt._phase === 'ended') return rt._transport?.stop()
+  if (!LIVE.includes(rt._phase)) return
+  rt._phase = 'connecting'
+  setConnection(rt, rt._everConnected ? 'reconnecting' : 'connecting')
 }
 
 function send(rt: Runtime, text: string): Promise<ChatMessage> {
-  const { phase } = rt
+  const { _phase: phase } = rt
   if (phase === 'destroyed' || phase === 'idle' || phase === 'ended') return rejected(phase === 'idle' ? 'not-started' : phase === 'ended' ? 'conversation-ended' : phase)
   if (typeof text !== 'string' || !text.trim() || text.length > DEFAULT_LIMITS.maxTextLength) return rejected('text-too-long')
-  const entry = { clientId: newClientId(), text, at: rt.clock.now() }
+  const entry = { clientId: newClientId(), text, at: rt._clock.now() }
   writeRecord(rt, (r) => ({ ...r, outbox: enqueue(r.outbox, entry) }))
   const message = fromOutbox(entry)
-  rt.messages = [...rt.messages, message]
-  const promise = handled(new Promise<ChatMessage>((resolve, reject) => rt.sendWaiters.set(entry.clientId, { resolve, reject })))
-  rt.events.emit('message', { ...message })
+  rt._messages = [...rt._messages, message]
+  const promise = handled(new Promise<ChatMessage>((resolve, reject) => rt._sendWaiters.set(entry.clientId, { resolve, reject })))
+  rt._events.emit('message', { ...message })
   flushOutbox(rt)
   return promise
 }
 
 function typing(rt: Runtime): void {
-  const now = rt.clock.now()
-  if (rt.phase !== 'ready' || now - rt.lastTypingAt < rt.options.typingThrottleMs) return
-  if (rt.transport?.send({ type: 'typing' })) rt.lastTypingAt = now
+  const now = rt._clock.now()
+  if (rt._phase !== 'ready' || now - rt._lastTypingAt < rt._options.typingThrottleMs) return
+  if (rt._transport?.send({ type: 'typing' })) rt._lastTypingAt = now
 }
 
 function end(rt: Runtime): Promise<void> {
-  if (rt.phase === 'destroyed') return rejected('destroyed')
-  if (rt.phase === 'idle' || rt.phase === 'ended') return Promise.resolve()
-  rt.endRequested = true
-  const promise = wait(rt.endWaiters)
-  if (rt.phase === 'ready') rt.transport?.send({ type: 'end' })
+  if (rt._phase === 'destroyed') return rejected('destroyed')
+  if (rt._phase === 'idle' || rt._phase === 'ended') return Promise.resolve()
+  rt._endRequested = true
+  const promise = wait(rt._endWaiters)
+  if (rt._phase === 'ready') rt._transport?.send({ type: 'end' })
   return promise
 }
 
 function resumePrevious(rt: Runtime): Promise<ConversationInfo> {
-  if (rt.phase === 'ready' && rt.conversation) return Promise.resolve({ ...rt.conversation })
-  if (rt.phase !== 'prompt') return rejected('reconnect-unavailable')
-  rt.choice = { kind: 'reconnect' }
-  const promise = wait(rt.welcomeWaiters)
-  if (rt.transport?.open) sendHello(rt)
+  if (rt._phase === 'ready' && rt._conversation) return Promise.resolve({ ...rt._conversation })
+  if (rt._phase !== 'prompt') return rejected('reconnect-unavailable')
+  rt._choice = { kind: 'reconnect' }
+  const promise = wait(rt._welcomeWaiters)
+  if (rt._transport?.open) sendHello(rt)
   return promise
 }
 
 function startNew(rt: Runtime): Promise<ConversationInfo> {
-  if (rt.phase === 'destroyed') return rejected('destroyed')
-  const fromPrompt = rt.phase === 'prompt'
-  rt.choice = fromPrompt ? { kind: 'new', reason: 'resume-expired' } : { kind: 'new' }
-  const promise = wait(rt.welcomeWaiters)
-  if (fromPrompt && rt.transport?.open) sendHello(rt)
+  if (rt._phase === 'destroyed') return rejected('destroyed')
+  const fromPrompt = rt._phase === 'prompt'
+  rt._choice = fromPrompt ? { kind: 'new', reason: 'resume-expired' } : { kind: 'new' }
+  const promise = wait(rt._welcomeWaiters)
+  if (fromPrompt && rt._transport?.open) sendHello(rt)
   else {
-    rt.phase = 'connecting'
+    rt._phase = 'connecting'
     reconnectNow(rt)
   }
   return promise
 }
 
 function applyLifecycle(rt: Runtime, input: LifecycleInput): void {
-  const { presence, effects } = reactToLifecycle(rt.presence, input)
-  rt.presence = presence
-  if (rt.phase === 'idle' || rt.phase === 'destroyed') return
+  const { presence, effects } = reactToLifecycle(rt._presence, input)
+  rt._presence = presence
+  if (rt._phase === 'idle' || rt._phase === 'destroyed') return
   for (const effect of effects) runEffect(rt, effect)
 }
 
@@ -197,43 +197,43 @@ function runEffect(rt: Runtime, effect: LifecycleEffect): void {
     case 'go-offline':
       return goOffline(rt)
     case 'record-away': {
-      const now = rt.clock.now()
+      const now = rt._clock.now()
       writeRecord(rt, (r) => (r.conversationId ? { ...r, awaySince: now } : r))
       return
     }
     case 'send-beacon': {
       const { conversationId, token } = readRecord(rt)
-      if (conversationId && token) sendAwayBeacon(awayBeaconUrl(rt.options.url), { conversationId, token, tabId: rt.tabId })
+      if (conversationId && token) sendAwayBeacon(awayBeaconUrl(rt._options.url), { conversationId, token, tabId: rt._tabId })
       return
     }
     case 'send-away-frame':
-      if (rt.phase === 'ready') rt.transport?.send({ type: 'away' })
+      if (rt._phase === 'ready') rt._transport?.send({ type: 'away' })
       return
     case 'close-socket':
       // A page with an open socket is not put in the back/forward cache by some browsers, and
       // Chrome closes it anyway: close cleanly now and reopen on pageshow.
       dropSession(rt)
-      if (rt.phase === 'ended') return
-      rt.phase = 'paused'
-      rt.transport?.stop(1000, 'page cached')
+      if (rt._phase === 'ended') return
+      rt._phase = 'paused'
+      rt._transport?.stop(1000, 'page cached')
       return
   }
 }
 
 /** Ping now if a session is up; reconnect now, skipping backoff, if there is no open socket. */
 function checkLiveness(rt: Runtime): void {
-  const { phase, heartbeat } = rt
+  const { _phase: phase, _heartbeat: heartbeat } = rt
   if (DORMANT.includes(phase)) return
-  if (rt.transport?.open && (phase === 'hello-sent' || phase === 'prompt')) return
-  if (rt.transport?.open && phase === 'ready' && heartbeat) return heartbeat.check()
+  if (rt._transport?.open && (phase === 'hello-sent' || phase === 'prompt')) return
+  if (rt._transport?.open && phase === 'ready' && heartbeat) return heartbeat.check()
   reconnectNow(rt)
 }
 
 function goOffline(rt: Runtime): void {
-  if (DORMANT.includes(rt.phase)) return
+  if (DORMANT.includes(rt._phase)) return
   dropSession(rt)
-  rt.phase = 'offline'
-  rt.transport?.stop(1000, 'offline')
+  rt._phase = 'offline'
+  rt._transport?.stop(1000, 'offline')
   setConnection(rt, 'offline')
 }
 
@@ -241,30 +241,30 @@ function goOffline(rt: Runtime): void {
 function watchOtherTabs(rt: Runtime): () => void {
   const page = pageEnvironment().window
   const listener = (event: StorageEvent): void => {
-    if (event.key !== rt.key || rt.phase === 'destroyed' || rt.phase === 'idle') return
+    if (event.key !== rt._key || rt._phase === 'destroyed' || rt._phase === 'idle') return
     const record = parseRecord(event.newValue)
-    if (!record.conversationId || record.conversationId === rt.conversation?.id) return
-    if (rt.phase === 'hello-sent' && rt.decision?.kind === 'resume' && rt.decision.resume.conversationId === record.conversationId) return
-    rt.choice = undefined
-    if (rt.phase === 'ended') rt.phase = 'connecting'
-    if (rt.phase !== 'offline' && rt.phase !== 'paused') reconnectNow(rt)
+    if (!record.conversationId || record.conversationId === rt._conversation?.id) return
+    if (rt._phase === 'hello-sent' && rt._decision?.kind === 'resume' && rt._decision.resume.conversationId === record.conversationId) return
+    rt._choice = undefined
+    if (rt._phase === 'ended') rt._phase = 'connecting'
+    if (rt._phase !== 'offline' && rt._phase !== 'paused') reconnectNow(rt)
   }
   page?.addEventListener('storage', listener)
   return () => page?.removeEventListener('storage', listener)
 }
 
 function destroy(rt: Runtime, stops: Array<() => void>): void {
-  if (rt.phase === 'destroyed') return
-  rt.phase = 'destroyed'
+  if (rt._phase === 'destroyed') return
+  rt._phase = 'destroyed'
   dropSession(rt)
-  for (const cancel of [rt.cancelAck, rt.cancelSync, rt.cancelRetry, rt.cancelHello]) cancel?.()
-  rt.transport?.stop(1000, 'destroyed')
+  for (const cancel of [rt._cancelAck, rt._cancelSync, rt._cancelRetry, rt._cancelHello]) cancel?.()
+  rt._transport?.stop(1000, 'destroyed')
   stops.splice(0).forEach((stop) => stop())
   const error = new ChatError('destroyed')
-  for (const waiter of rt.sendWaiters.values()) waiter.reject(error)
-  rt.sendWaiters.clear()
-  settle(rt.welcomeWaiters, { error })
-  settle(rt.endWaiters, { error })
+  for (const waiter of rt._sendWaiters.values()) waiter.reject(error)
+  rt._sendWaiters.clear()
+  settle(rt._welcomeWaiters, { error })
+  settle(rt._endWaiters, { error })
   setConnection(rt, 'closed', 'destroyed')
-  rt.events.clear()
+  rt._events.clear()
 }
