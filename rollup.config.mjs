@@ -9,12 +9,15 @@ const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: fa
 const browser = () => [nodeResolve({ browser: true }), ts()]
 // ES2020 output (tsconfig target); the browsers we support run it as is, so no down-level helpers.
 // Properties are mangled only when they start with a single `_`: reconnecting-websocket marks its
-// private members so, and nothing of ours (wire fields, public API) does. `__proto__` stays.
+// private members so, and so does the client's internal state (src/client/runtime.ts); no wire
+// field or public name does. `__proto__` stays.
+// reconnecting-websocket logs through `_debug` only with its `debug` option, which we never set:
+// its calls (and their message strings) are dropped as pure.
 const terserOptions = (module) => ({
   ecma: 2020,
   module,
   toplevel: module,
-  compress: { passes: 3, pure_getters: true, unsafe_arrows: true },
+  compress: { passes: 5, pure_getters: true, unsafe_arrows: true, pure_funcs: ['this._debug', '_this._debug'] },
   mangle: { properties: { regex: /^_(?!_)/ } },
   format: { comments: false },
 })
