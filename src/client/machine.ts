@@ -195,8 +195,8 @@ export interface Presence {
   online: boolean
 }
 
-const LEAVING: ReadonlySet<LifecycleInput> = new Set(['hidden', 'pagehide', 'pagehide-persisted', 'freeze', 'background'])
-const RETURNING: ReadonlySet<LifecycleInput> = new Set(['visible', 'focus', 'pageshow-persisted', 'resume', 'foreground'])
+const LEAVING: readonly LifecycleInput[] = ['hidden', 'pagehide', 'pagehide-persisted', 'freeze', 'background']
+const RETURNING: readonly LifecycleInput[] = ['visible', 'focus', 'pageshow-persisted', 'resume', 'foreground']
 
 /**
  * Answer a lifecycle input. Leaving inputs record the away moment and tell the server once per
@@ -217,10 +217,10 @@ export function reactToLifecycle(presence: Presence, input: LifecycleInput): { p
   if (input === 'offline' || input === 'online') {
     next = { ...presence, online: input === 'online' }
     effects.push({ type: next.online ? 'check-liveness' : 'go-offline' })
-  } else if (RETURNING.has(input)) {
+  } else if (RETURNING.includes(input)) {
     next = { ...presence, away: false }
     if (presence.online) effects.push({ type: 'check-liveness' })
-  } else if (LEAVING.has(input)) {
+  } else if (LEAVING.includes(input)) {
     next = { ...presence, away: true }
     if (!presence.away) effects.push({ type: 'record-away' }, { type: 'send-beacon' }, { type: 'send-away-frame' })
     if (input === 'pagehide-persisted') effects.push({ type: 'close-socket', reason: 'bfcache' })
