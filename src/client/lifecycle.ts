@@ -8,10 +8,11 @@ export interface LifecycleEnvironment {
 
 /** The page's window and document, where there is a page. */
 export function pageEnvironment(): LifecycleEnvironment {
-  const env: LifecycleEnvironment = {}
-  if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') env.window = window
-  if (typeof document !== 'undefined' && typeof document.addEventListener === 'function') env.document = document
-  return env
+  const { window, document } = globalThis as LifecycleEnvironment
+  return {
+    window: typeof window?.addEventListener === 'function' ? window : undefined,
+    document: typeof document?.addEventListener === 'function' ? document : undefined,
+  }
 }
 
 const WINDOW_EVENTS = ['pageshow', 'pagehide', 'online', 'offline', 'focus']
@@ -53,5 +54,5 @@ export function watchLifecycle(onInput: (input: LifecycleInput) => void, env: Li
 
 /** Whether the browser currently says it is online (true where it cannot tell). */
 export function browserOnline(): boolean {
-  return typeof navigator === 'undefined' || navigator.onLine !== false
+  return (globalThis as { navigator?: Navigator }).navigator?.onLine !== false
 }
