@@ -11,7 +11,7 @@ import { awayBeaconUrl, customerSocketUrl, resolveOptions } from './options.js'
 import { enqueue, newClientId } from './outbox.js'
 import { flushOutbox, reconnectNow, sendHello } from './outbound.js'
 import { parseRecord, recordKey } from './record.js'
-import { DORMANT, LIVE, dropSession, handled, readRecord, setConnection, settle, wait, writeRecord, type Runtime } from './runtime.js'
+import { DORMANT, LIVE, dropSession, handled, readRecord, rejectStartsAndEnds, setConnection, wait, writeRecord, type Runtime } from './runtime.js'
 import { openStorage } from './storage.js'
 import { tabIdFor } from './tab-id.js'
 import { createSeqTracker, fromOutbox } from './transcript.js'
@@ -263,8 +263,7 @@ function destroy(rt: Runtime, stops: Array<() => void>): void {
   const error = new ChatError('destroyed')
   for (const waiter of rt._sendWaiters.values()) waiter.reject(error)
   rt._sendWaiters.clear()
-  settle(rt._welcomeWaiters, { error })
-  settle(rt._endWaiters, { error })
+  rejectStartsAndEnds(rt, error)
   setConnection(rt, 'closed', 'destroyed')
   rt._events.clear()
 }

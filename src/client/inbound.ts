@@ -19,7 +19,9 @@ import {
   readRecord,
   resetTranscript,
   setConnection,
-  settle,
+  rejectStartsAndEnds,
+  resolveAll,
+  resolveStarts,
   sortMessages,
   writeRecord,
   type Runtime,
@@ -137,7 +139,7 @@ function finishSync(rt: Runtime): void {
   const resumed = rt._pendingResumed
   rt._pendingResumed = undefined
   if (resumed) rt._events.emit('resumed', resumed)
-  if (rt._conversation) settle(rt._welcomeWaiters, { value: { ...rt._conversation } })
+  resolveStarts(rt)
 }
 
 function onReconnectAvailable(rt: Runtime, frame: ReconnectAvailableFrame): void {
@@ -263,8 +265,8 @@ export function onEnded(rt: Runtime, reason: string): void {
   rt._messages = rt._messages.filter((m) => !m.pending)
   dropSession(rt)
   setConnection(rt, 'closed', reason)
-  settle(rt._endWaiters, { value: undefined })
-  if (rt._conversation) settle(rt._welcomeWaiters, { value: { ...rt._conversation } })
+  resolveAll(rt._endWaiters, undefined)
+  resolveStarts(rt)
   const transport = rt._transport
   rt._clock.setTimeout(() => {
     if (rt._phase === 'ended' && rt._transport === transport) transport?.stop(1000, 'conversation ended')
@@ -277,6 +279,5 @@ export function stopForGood(rt: Runtime, error: ChatError): void {
   dropSession(rt)
   rt._transport?.stop(1000, error.code)
   setConnection(rt, 'closed', error.code)
-  settle(rt._welcomeWaiters, { error })
-  settle(rt._endWaiters, { error })
+  rejectStartsAndEnds(rt, error)
 }

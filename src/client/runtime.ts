@@ -99,12 +99,19 @@ export function resetTranscript(rt: Runtime): void {
   rt._messages = readRecord(rt).outbox.map(fromOutbox)
 }
 
-/** Settle every waiter of one kind. */
-export function settle<T>(waiters: Waiter<T>[], outcome: { value: T } | { error: unknown }): void {
-  for (const waiter of waiters.splice(0)) {
-    if ('value' in outcome) waiter.resolve(outcome.value)
-    else waiter.reject(outcome.error)
-  }
+/** Resolve every waiter of one kind. */
+export function resolveAll<T>(waiters: Waiter<T>[], value: T): void {
+  for (const waiter of waiters.splice(0)) waiter.resolve(value)
+}
+
+/** `start()` (or the resume or new chat asked for) resolves with the conversation, if there is one. */
+export function resolveStarts(rt: Runtime): void {
+  if (rt._conversation) resolveAll(rt._welcomeWaiters, { ...rt._conversation })
+}
+
+/** Whoever waits for `start()` or `end()` gets `error`. */
+export function rejectStartsAndEnds(rt: Runtime, error: unknown): void {
+  for (const waiter of [...rt._welcomeWaiters.splice(0), ...rt._endWaiters.splice(0)]) waiter.reject(error)
 }
 
 /** A promise that does not count as unhandled if the app ignores it (the state is also in events). */
