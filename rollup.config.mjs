@@ -7,7 +7,23 @@ import { builtinModules } from 'node:module'
 
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true })
 const browser = () => [nodeResolve({ browser: true }), ts()]
-const min = terser({ format: { comments: false } })
+// ES2020 output (tsconfig target); the browsers we support run it as is, so no down-level helpers.
+// Properties are mangled only when they start with a single `_`: reconnecting-websocket marks its
+// private members so, and so does the client's internal state (src/client/runtime.ts); no wire
+// field or public name does. `__proto__` stays.
+// reconnecting-websocket logs through `_debug` only with its `debug` option, which we never set:
+// its calls (and their message strings) are dropped as pure.
+const terserOptions = (module) => ({
+  ecma: 2020,
+  module,
+  toplevel: module,
+  compress: { passes: 5, pure_getters: true, unsafe_arrows: true, pure_funcs: ['this._debug', '_this._debug'] },
+  mangle: { properties: { regex: /^_(?!_)/ } },
+  format: { comments: false },
+})
+// ESM: top-level names are private to the module. IIFE: the global name it assigns must survive.
+const min = terser(terserOptions(true))
+const minIife = terser(terserOptions(false))
 const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//]
 
 export default [
@@ -24,7 +40,7 @@ export default [
     input: 'src/widget/script-tag.ts',
     plugins: browser(),
     output: [
-      { file: 'dist/holdline.iife.js', format: 'iife', name: 'Holdline', plugins: [min], sourcemap: true },
+      { file: 'dist/holdline.iife.js', format: 'iife', name: 'Holdline', plugins: [minIife], sourcemap: true },
     ],
   },
   {

@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
-// `npm run bench -- NAME` runs one of them (size, memory, resume, storm, deadlines, throughput).
+// `npm run bench -- NAME` runs one of them (size, size-parts, memory, resume, storm, deadlines, throughput).
 import { cpus, totalmem } from 'node:os'
 import { measureSizes, formatSizes } from './size.mjs'
+import { measureParts, formatParts } from './size-parts.mjs'
 import { idleMemory, formatIdleMemory } from './idle-memory.mjs'
 import { resumeLatency, formatResume } from './resume.mjs'
 import { deadlinePrecision, formatDeadlines } from './deadlines.mjs'
@@ -10,6 +11,7 @@ import { throughput, formatThroughput } from './throughput.mjs'
 
 const BENCHMARKS = [
   ['size', 'Bundle size (rollup + terser, same pipeline for every library)', async () => formatSizes(await measureSizes())],
+  ['size-parts', "Where the core's bytes go (per source file, and what each dependency adds)", async () => formatParts(await measureParts())],
   ['memory', 'Server memory per idle customer (server and clients in separate processes, loopback)', async () => formatIdleMemory(await idleMemory())],
   ['resume', 'Resume latency (reconnect, handshake and replay of what was missed)', async () => formatResume(await resumeLatency())],
   ['storm', 'Reconnect storm (everyone drops at once and comes back at once)', async () => formatStorm(await storms())],

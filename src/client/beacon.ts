@@ -12,10 +12,10 @@ import type { AwayBeacon } from '../protocol/index.js'
  * ```
  */
 export function sendAwayBeacon(url: string, body: AwayBeacon): boolean {
-  if (typeof navigator === 'undefined' || typeof navigator.sendBeacon !== 'function') return false
   try {
     return navigator.sendBeacon(url, new Blob([JSON.stringify(body)], { type: 'text/plain' }))
   } catch {
+    // Also where there is no navigator or no sendBeacon (Node, old webviews).
     return false
   }
 }

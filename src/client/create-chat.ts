@@ -5,13 +5,13 @@ import { ChatError } from './errors.js'
 import { createChatEmitter } from './events.js'
 import { handleFrame } from './inbound.js'
 import { parseIncoming } from './incoming.js'
-import { browserOnline, watchLifecycle } from './lifecycle.js'
+import { browserOnline, pageEnvironment, watchLifecycle } from './lifecycle.js'
 import { reactToLifecycle, type LifecycleEffect, type LifecycleInput } from './machine.js'
 import { awayBeaconUrl, customerSocketUrl, resolveOptions } from './options.js'
 import { enqueue, newClientId } from './outbox.js'
 import { flushOutbox, reconnectNow, sendHello } from './outbound.js'
 import { parseRecord, recordKey } from './record.js'
-import { readRecord, setConnection, settle, wait, writeRecord, type Runtime } from './runtime.js'
+import { DORMANT, LIVE, dropSession, handled, readRecord, rejectStartsAndEnds, setConnection, wait, writeRecord, type Runtime } from './runtime.js'
 import { openStorage } from './storage.js'
 import { tabIdFor } from './tab-id.js'
 import { createSeqTracker, fromOutbox } from './transcript.js'
@@ -39,52 +39,38 @@ export function createChat(input: ChatOptions): Chat {
   const events = createChatEmitter()
   const storage = openStorage(options.storage, (error) => {
     // Reported after the current call returns, so listeners added right after createChat hear it.
-    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage unavailable, using ${storage.kind}: ${String(error)}`)))
+    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage failed, using ${storage.kind}: ${String(error)}`)))
   })
   const rt: Runtime = {
-    options,
-    clock: systemClock(options.now),
-    storage,
-    key: recordKey(options.widgetId),
-    tabId: tabIdFor(options.widgetId),
-    events,
-    transport: undefined,
-    phase: 'idle',
-    connection: 'closed',
-    conversation: undefined,
-    decision: undefined,
-    choice: undefined,
-    seq: createSeqTracker(),
-    messages: [],
-    inflight: undefined,
-    everConnected: false,
-    heartbeat: undefined,
-    heartbeatMs: DEFAULT_HEARTBEAT_MS,
-    presence: { away: false, online: browserOnline() },
-    lastAliveWrite: 0,
-    syncTarget: undefined,
-    pendingResumed: undefined,
-    endRequested: false,
-    lastAcked: 0,
-    cancelAck: undefined,
-    cancelSync: undefined,
-    cancelRetry: undefined,
-    cancelHello: undefined,
-    lastTypingAt: -Infinity,
-    welcomeWaiters: [],
-    sendWaiters: new Map(),
-    endWaiters: [],
+    _options: options,
+    _clock: systemClock(options.now),
+    _storage: storage,
+    _key: recordKey(options.widgetId),
+    _tabId: tabIdFor(options.widgetId),
+    _events: events,
+    _phase: 'idle',
+    _connection: 'closed',
+    _seq: createSeqTracker(),
+    _messages: [],
+    _heartbeatMs: DEFAULT_HEARTBEAT_MS,
+    _presence: { away: false, online: browserOnline() },
+    _lastAliveWrite: 0,
+    _lastAcked: 0,
+    _lastTypingAt: -Infinity,
+    _welcomeWaiters: [],
+    _sendWaiters: new Map(),
+    _endWaiters: [],
   }
-  rt.messages = readRecord(rt).outbox.map(fromOutbox)
+  rt._messages = readRecord(rt).outbox.map(fromOutbox)
   const stops: Array<() => void> = []
   let started: Promise<ConversationInfo> | undefined
 
   const start = (): Promise<ConversationInfo> => {
-    if (rt.phase === 'destroyed') return rejected('destroyed')
+    if (rt._phase === 'destroyed') return rejected('destroyed')
     if (started) return started
-    started = handled(wait(rt.welcomeWaiters))
+    started = wait(rt._welcomeWaiters)
     stops.push(watchLifecycle((i) => applyLifecycle(rt, i)), watchOtherTabs(rt))
-    rt.transport = createTransport({
+    rt._transport = createTransport({
       url: customerSocketUrl(options.url),
       WebSocket: options.WebSocket,
       minDelayMs: options.minReconnectDelayMs,
@@ -98,9 +84,9 @@ export function createChat(input: ChatOptions): Chat {
       },
       onClose: () => onSocketClosed(rt),
     })
-    rt.phase = 'connecting'
+    rt._phase = 'connecting'
     setConnection(rt, 'connecting')
-    if (rt.presence.online) rt.transport.connect()
+    if (rt._presence.online) rt._transport.connect()
     else goOffline(rt)
     return started
   }
@@ -112,105 +98,95 @@ export function createChat(input: ChatOptions): Chat {
     typing: () => typing(rt),
     end: () => end(rt),
     resumePrevious: () => resumePrevious(rt),
-    startNew: () => (rt.phase === 'idle' ? ((rt.choice = { kind: 'new' }), start()) : startNew(rt)),
+    startNew: () => (rt._phase === 'idle' ? ((rt._choice = { kind: 'new' }), start()) : startNew(rt)),
     notifyBackground: () => applyLifecycle(rt, 'background'),
     notifyForeground: () => applyLifecycle(rt, 'foreground'),
     destroy: () => destroy(rt, stops),
     get connection() {
-      return rt.connection
+      return rt._connection
     },
     get conversation() {
-      return rt.conversation ? { ...rt.conversation } : undefined
+      return rt._conversation ? { ...rt._conversation } : undefined
     },
     get messages() {
-      return rt.messages.slice()
+      return rt._messages.slice()
     },
   }
 }
 
-/** A promise that does not count as unhandled if the app ignores it (the state is also in events). */
-function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {})
-  return promise
-}
-
-function rejected<T>(code: 'destroyed' | 'not-started' | 'conversation-ended' | 'text-too-long' | 'reconnect-unavailable', message?: string): Promise<T> {
-  return handled(Promise.reject(new ChatError(code, message)))
+/** Refusals carry only their code: the README's table of codes says what each means. */
+function rejected<T>(code: 'destroyed' | 'not-started' | 'conversation-ended' | 'text-too-long' | 'reconnect-unavailable'): Promise<T> {
+  return handled(Promise.reject(new ChatError(code)))
 }
 
 function onSocketOpen(rt: Runtime): void {
-  if (rt.phase === 'connecting' || rt.phase === 'hello-sent' || rt.phase === 'prompt') sendHello(rt)
+  if (rt._phase !== 'ready' && LIVE.includes(rt._phase)) sendHello(rt)
 }
 
 function onSocketClosed(rt: Runtime): void {
-  rt.cancelHello?.()
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
-  rt.inflight = undefined
-  if (rt.phase === 'ended') return rt.transport?.stop()
-  if (rt.phase !== 'connecting' && rt.phase !== 'hello-sent' && rt.phase !== 'prompt' && rt.phase !== 'ready') return
-  rt.phase = 'connecting'
-  setConnection(rt, rt.everConnected ? 'reconnecting' : 'connecting')
+  rt._cancelHello?.()
+  dropSession(rt)
+  if (rt._phase === 'ended') return rt._transport?.stop()
+  if (!LIVE.includes(rt._phase)) return
+  rt._phase = 'connecting'
+  setConnection(rt, rt._everConnected ? 'reconnecting' : 'connecting')
 }
 
 function send(rt: Runtime, text: string): Promise<ChatMessage> {
-  if (rt.phase === 'destroyed') return rejected('destroyed')
-  if (rt.phase === 'idle') return rejected('not-started', 'Call start() before send().')
-  if (rt.phase === 'ended') return rejected('conversation-ended', 'The conversation has ended.')
-  if (typeof text !== 'string' || text.trim() === '' || text.length > DEFAULT_LIMITS.maxTextLength) {
-    return rejected('text-too-long', `Text must be 1-${DEFAULT_LIMITS.maxTextLength} characters.`)
-  }
-  const entry = { clientId: newClientId(), text, at: rt.clock.now() }
+  const { _phase: phase } = rt
+  if (phase === 'destroyed' || phase === 'idle' || phase === 'ended') return rejected(phase === 'idle' ? 'not-started' : phase === 'ended' ? 'conversation-ended' : phase)
+  if (typeof text !== 'string' || !text.trim() || text.length > DEFAULT_LIMITS.maxTextLength) return rejected('text-too-long')
+  const entry = { clientId: newClientId(), text, at: rt._clock.now() }
   writeRecord(rt, (r) => ({ ...r, outbox: enqueue(r.outbox, entry) }))
   const message = fromOutbox(entry)
-  rt.messages = [...rt.messages, message]
-  const promise = handled(new Promise<ChatMessage>((resolve, reject) => rt.sendWaiters.set(entry.clientId, { resolve, reject })))
-  rt.events.emit('message', { ...message })
+  rt._messages = [...rt._messages, message]
+  const promise = handled(new Promise<ChatMessage>((resolve, reject) => rt._sendWaiters.set(entry.clientId, { resolve, reject })))
+  rt._events.emit('message', { ...message })
   flushOutbox(rt)
   return promise
 }
 
 function typing(rt: Runtime): void {
-  const now = rt.clock.now()
-  if (rt.phase !== 'ready' || now - rt.lastTypingAt < rt.options.typingThrottleMs) return
-  if (rt.transport?.send({ type: 'typing' })) rt.lastTypingAt = now
+  const now = rt._clock.now()
+  if (rt._phase !== 'ready' || now - rt._lastTypingAt < rt._options.typingThrottleMs) return
+  if (rt._transport?.send({ type: 'typing' })) rt._lastTypingAt = now
 }
 
 function end(rt: Runtime): Promise<void> {
-  if (rt.phase === 'destroyed') return rejected('destroyed')
-  if (rt.phase === 'idle' || rt.phase === 'ended') return Promise.resolve()
-  rt.endRequested = true
-  const promise = handled(wait(rt.endWaiters))
-  if (rt.phase === 'ready') rt.transport?.send({ type: 'end' })
+  if (rt._phase === 'destroyed') return rejected('destroyed')
+  if (rt._phase === 'idle' || rt._phase === 'ended') return Promise.resolve()
+  rt._endRequested = true
+  const promise = wait(rt._endWaiters)
+  if (rt._phase === 'ready') rt._transport?.send({ type: 'end' })
   return promise
 }
 
 function resumePrevious(rt: Runtime): Promise<ConversationInfo> {
-  if (rt.phase === 'ready' && rt.conversation) return Promise.resolve({ ...rt.conversation })
-  if (rt.phase !== 'prompt') return rejected('reconnect-unavailable', 'No previous chat is on offer.')
-  rt.choice = { kind: 'reconnect' }
-  const promise = handled(wait(rt.welcomeWaiters))
-  if (rt.transport?.open) sendHello(rt)
+  if (rt._phase === 'ready' && rt._conversation) return Promise.resolve({ ...rt._conversation })
+  if (rt._phase !== 'prompt') return rejected('reconnect-unavailable')
+  rt._choice = { kind: 'reconnect' }
+  const promise = wait(rt._welcomeWaiters)
+  if (rt._transport?.open) sendHello(rt)
   return promise
 }
 
 function startNew(rt: Runtime): Promise<ConversationInfo> {
-  if (rt.phase === 'destroyed') return rejected('destroyed')
-  const fromPrompt = rt.phase === 'prompt'
-  rt.choice = fromPrompt ? { kind: 'new', reason: 'resume-expired' } : { kind: 'new' }
-  const promise = handled(wait(rt.welcomeWaiters))
-  if (fromPrompt && rt.transport?.open) sendHello(rt)
+  if (rt._phase === 'destroyed') return rejected('destroyed')
+  const fromPrompt = rt._phase === 'prompt'
+  rt._choice = fromPrompt ? { kind: 'new', reason: 'resume-expired' } : { kind: 'new' }
+  const promise = wait(rt._welcomeWaiters)
+  if (fromPrompt && rt._transport?.open) sendHello(rt)
   else {
-    rt.phase = 'connecting'
+    rt._phase = 'connecting'
     reconnectNow(rt)
   }
   return promise
 }
 
 function applyLifecycle(rt: Runtime, input: LifecycleInput): void {
-  const { presence, effects } = reactToLifecycle(rt.presence, input)
-  rt.presence = presence
-  if (rt.phase === 'idle' || rt.phase === 'destroyed') return
+  const { presence, effects } = reactToLifecycle(rt._presence, input)
+  rt._presence = presence
+  if (rt._phase === 'idle' || rt._phase === 'destroyed') return
   for (const effect of effects) runEffect(rt, effect)
 }
 
@@ -221,76 +197,73 @@ function runEffect(rt: Runtime, effect: LifecycleEffect): void {
     case 'go-offline':
       return goOffline(rt)
     case 'record-away': {
-      const now = rt.clock.now()
+      const now = rt._clock.now()
       writeRecord(rt, (r) => (r.conversationId ? { ...r, awaySince: now } : r))
       return
     }
     case 'send-beacon': {
       const { conversationId, token } = readRecord(rt)
-      if (conversationId && token) sendAwayBeacon(awayBeaconUrl(rt.options.url), { conversationId, token, tabId: rt.tabId })
+      if (conversationId && token) sendAwayBeacon(awayBeaconUrl(rt._options.url), { conversationId, token, tabId: rt._tabId })
       return
     }
     case 'send-away-frame':
-      if (rt.phase === 'ready') rt.transport?.send({ type: 'away' })
+      if (rt._phase === 'ready') rt._transport?.send({ type: 'away' })
       return
     case 'close-socket':
       // A page with an open socket is not put in the back/forward cache by some browsers, and
       // Chrome closes it anyway: close cleanly now and reopen on pageshow.
-      rt.heartbeat?.stop()
-      rt.heartbeat = undefined
-      if (rt.phase === 'ended') return
-      rt.phase = 'paused'
-      rt.transport?.stop(1000, 'page cached')
+      dropSession(rt)
+      if (rt._phase === 'ended') return
+      rt._phase = 'paused'
+      rt._transport?.stop(1000, 'page cached')
       return
   }
 }
 
 /** Ping now if a session is up; reconnect now, skipping backoff, if there is no open socket. */
 function checkLiveness(rt: Runtime): void {
-  if (rt.phase === 'ended' || rt.phase === 'destroyed' || rt.phase === 'idle') return
-  if (rt.transport?.open && (rt.phase === 'hello-sent' || rt.phase === 'prompt')) return
-  if (rt.transport?.open && rt.phase === 'ready' && rt.heartbeat) return rt.heartbeat.check()
+  const { _phase: phase, _heartbeat: heartbeat } = rt
+  if (DORMANT.includes(phase)) return
+  if (rt._transport?.open && (phase === 'hello-sent' || phase === 'prompt')) return
+  if (rt._transport?.open && phase === 'ready' && heartbeat) return heartbeat.check()
   reconnectNow(rt)
 }
 
 function goOffline(rt: Runtime): void {
-  if (rt.phase === 'ended' || rt.phase === 'destroyed' || rt.phase === 'idle') return
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
-  rt.inflight = undefined
-  rt.phase = 'offline'
-  rt.transport?.stop(1000, 'offline')
+  if (DORMANT.includes(rt._phase)) return
+  dropSession(rt)
+  rt._phase = 'offline'
+  rt._transport?.stop(1000, 'offline')
   setConnection(rt, 'offline')
 }
 
 /** Another tab of this widget moved to a new conversation: follow it, so every tab shows one chat. */
 function watchOtherTabs(rt: Runtime): () => void {
-  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return () => {}
+  const page = pageEnvironment().window
   const listener = (event: StorageEvent): void => {
-    if (event.key !== rt.key || rt.phase === 'destroyed' || rt.phase === 'idle') return
+    if (event.key !== rt._key || rt._phase === 'destroyed' || rt._phase === 'idle') return
     const record = parseRecord(event.newValue)
-    if (!record.conversationId || record.conversationId === rt.conversation?.id) return
-    if (rt.phase === 'hello-sent' && rt.decision?.kind === 'resume' && rt.decision.resume.conversationId === record.conversationId) return
-    rt.choice = undefined
-    if (rt.phase === 'ended') rt.phase = 'connecting'
-    if (rt.phase !== 'offline' && rt.phase !== 'paused') reconnectNow(rt)
+    if (!record.conversationId || record.conversationId === rt._conversation?.id) return
+    if (rt._phase === 'hello-sent' && rt._decision?.kind === 'resume' && rt._decision.resume.conversationId === record.conversationId) return
+    rt._choice = undefined
+    if (rt._phase === 'ended') rt._phase = 'connecting'
+    if (rt._phase !== 'offline' && rt._phase !== 'paused') reconnectNow(rt)
   }
-  window.addEventListener('storage', listener)
-  return () => window.removeEventListener('storage', listener)
+  page?.addEventListener('storage', listener)
+  return () => page?.removeEventListener('storage', listener)
 }
 
 function destroy(rt: Runtime, stops: Array<() => void>): void {
-  if (rt.phase === 'destroyed') return
-  rt.phase = 'destroyed'
-  rt.heartbeat?.stop()
-  for (const cancel of [rt.cancelAck, rt.cancelSync, rt.cancelRetry, rt.cancelHello]) cancel?.()
-  rt.transport?.stop(1000, 'destroyed')
+  if (rt._phase === 'destroyed') return
+  rt._phase = 'destroyed'
+  dropSession(rt)
+  for (const cancel of [rt._cancelAck, rt._cancelSync, rt._cancelRetry, rt._cancelHello]) cancel?.()
+  rt._transport?.stop(1000, 'destroyed')
   stops.splice(0).forEach((stop) => stop())
-  const error = new ChatError('destroyed', 'The chat was destroyed.')
-  for (const waiter of rt.sendWaiters.values()) waiter.reject(error)
-  rt.sendWaiters.clear()
-  settle(rt.welcomeWaiters, { error })
-  settle(rt.endWaiters, { error })
+  const error = new ChatError('destroyed')
+  for (const waiter of rt._sendWaiters.values()) waiter.reject(error)
+  rt._sendWaiters.clear()
+  rejectStartsAndEnds(rt, error)
   setConnection(rt, 'closed', 'destroyed')
-  rt.events.clear()
+  rt._events.clear()
 }

@@ -1,5 +1,7 @@
 /** The runner's answers to server frames. */
 import type {
+  AgentInfo,
+  ConversationStatus,
   ErrorFrame,
   EventFrame,
   MessageAckFrame,
@@ -13,14 +15,19 @@ import { afterWelcome, isEnded } from './machine.js'
 import { retire } from './outbox.js'
 import { withoutConversation } from './record.js'
 import {
+  dropSession,
   readRecord,
   resetTranscript,
   setConnection,
-  settle,
+  rejectStartsAndEnds,
+  resolveAll,
+  resolveStarts,
   sortMessages,
   writeRecord,
   type Runtime,
+  type Waiter,
 } from './runtime.js'
+import { compact } from './compact.js'
 import { fromItem } from './transcript.js'
 import { flushOutbox, helloAnswered, scheduleAck, sendHello, startSessionHeartbeat } from './outbound.js'
 import type { ChatMessage } from './types.js'
@@ -28,14 +35,16 @@ import type { ChatMessage } from './types.js'
 /** How long `start()` waits for the replay announced by `welcome.lastSeq` before going on anyway. */
 const SYNC_TIMEOUT_MS = 3_000
 /** Codes after which the server will not take this client, whatever the retry. */
-const TERMINAL_CODES = new Set(['origin-forbidden', 'unsupported-version'])
-const RESUME_REFUSALS = new Set(['resume-expired', 'resume-unknown', 'token-invalid'])
-const RETRYABLE = new Set(['rate-limited', 'store-unavailable'])
+const TERMINAL_CODES: readonly string[] = ['origin-forbidden', 'unsupported-version']
+/** Refusals of a resume (or a reopening): a new chat begins instead. */
+const RESUME_REFUSALS: readonly string[] = ['resume-expired', 'resume-unknown', 'token-invalid', 'reconnect-unavailable']
+/** Refusals of a message that a later attempt may get past: retried, in order. */
+const RETRYABLE: readonly string[] = ['rate-limited', 'store-unavailable']
 
 /** Dispatch one parsed frame. */
 export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
-  rt.heartbeat?.heard()
-  if (rt.phase === 'ready') refreshAlive(rt)
+  rt._heartbeat?.heard()
+  if (rt._phase === 'ready') refreshAlive(rt)
   switch (frame.type) {
     case 'welcome':
       return onWelcome(rt, frame)
@@ -46,7 +55,7 @@ export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
     case 'ack':
       return onAck(rt, frame)
     case 'typing':
-      if (frame.from === 'agent') rt.events.emit('typing', { from: 'agent' })
+      if (frame.from === 'agent') rt._events.emit('typing', { from: 'agent' })
       return
     case 'error':
       return onError(rt, frame)
@@ -60,10 +69,10 @@ export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
  * jitter): a page killed without any event still has a "last alive" at most one heartbeat old.
  */
 function refreshAlive(rt: Runtime): void {
-  const now = rt.clock.now()
-  if (now - rt.lastAliveWrite < rt.heartbeatMs / 2) return
-  rt.lastAliveWrite = now
-  const id = rt.conversation?.id
+  const now = rt._clock.now()
+  if (now - rt._lastAliveWrite < rt._heartbeatMs / 2) return
+  rt._lastAliveWrite = now
+  const id = rt._conversation?.id
   writeRecord(rt, (r) => {
     if (r.conversationId !== id) return r
     const { awaySince, ...rest } = r
@@ -73,97 +82,92 @@ function refreshAlive(rt: Runtime): void {
 }
 
 function onWelcome(rt: Runtime, welcome: WelcomeFrame): void {
-  if (rt.phase !== 'hello-sent' || !rt.decision) return
+  if (rt._phase !== 'hello-sent' || !rt._decision) return
   helloAnswered(rt)
-  const now = rt.clock.now()
-  const before = rt.conversation?.id
+  const now = rt._clock.now()
+  const before = rt._conversation?.id
   const stored = readRecord(rt)
-  const { record, outcome } = afterWelcome(stored, welcome, now, rt.decision)
+  const { record, outcome } = afterWelcome(stored, welcome, now, rt._decision)
   writeRecord(rt, () => record)
   const changed = before !== welcome.conversationId
   if (changed) resetTranscript(rt)
-  rt.phase = 'ready'
-  rt.choice = undefined
-  rt.everConnected = true
-  rt.lastAliveWrite = now
-  rt.conversation = { id: welcome.conversationId, status: welcome.status, ...(welcome.agent ? { agent: welcome.agent } : {}) }
-  if (outcome.type === 'new-chat') {
-    rt.events.emit('new-chat', { conversationId: welcome.conversationId, reason: outcome.reason, ...prev(outcome.previousConversationId) })
-  } else if (outcome.type === 'resumed' && changed && before) {
-    // Another tab moved this widget to a new conversation; for this tab it is a new chat too.
-    rt.events.emit('new-chat', { conversationId: welcome.conversationId, reason: stored.newChatReason ?? 'resume-expired', previousConversationId: before })
+  rt._phase = 'ready'
+  rt._choice = undefined
+  rt._everConnected = true
+  rt._lastAliveWrite = now
+  const { conversationId, lastSeq } = welcome
+  // Resumed, but another tab had moved this widget to a new conversation: for this tab a new chat too.
+  const movedOn = outcome.type === 'resumed' && changed && before
+  if (outcome.type === 'new-chat' || movedOn) {
+    const reason = outcome.type === 'new-chat' ? outcome.reason : (stored.newChatReason ?? 'resume-expired')
+    const previousConversationId = outcome.type === 'new-chat' ? outcome.previousConversationId : before
+    rt._events.emit('new-chat', compact({ conversationId, reason, previousConversationId }))
   }
   setConnection(rt, 'connected')
-  rt.events.emit('conversation', { ...rt.conversation })
-  if (outcome.type === 'resumed') {
-    const replayed = Math.max(0, welcome.lastSeq - rt.seq.lastSeq)
-    rt.pendingResumed = { conversationId: welcome.conversationId, replayed, reconnected: outcome.reconnected }
-  }
-  rt.heartbeatMs = welcome.heartbeatMs
+  setConversation(rt, conversationId, welcome)
+  if (outcome.type === 'resumed') rt._pendingResumed = { conversationId, replayed: Math.max(0, lastSeq - rt._seq.lastSeq), reconnected: outcome.reconnected }
+  rt._heartbeatMs = welcome.heartbeatMs
   startSessionHeartbeat(rt)
-  beginSync(rt, welcome.lastSeq)
+  beginSync(rt, lastSeq)
   if (isEnded(welcome.status)) return onEnded(rt, 'conversation-ended')
   flushOutbox(rt)
-  if (rt.endRequested) rt.transport?.send({ type: 'end' })
+  if (rt._endRequested) rt._transport?.send({ type: 'end' })
 }
 
-const prev = (id: string | undefined): { previousConversationId?: string } => (id ? { previousConversationId: id } : {})
+/** The conversation's state changed (welcome, or a status item): keep it and tell the app. */
+function setConversation(rt: Runtime, id: string, { status, agent }: { status: ConversationStatus; agent?: AgentInfo }): void {
+  rt._conversation = compact({ id, status, agent })
+  rt._events.emit('conversation', { ...rt._conversation })
+}
 
 function beginSync(rt: Runtime, target: number): void {
-  rt.syncTarget = target
-  rt.cancelSync?.()
-  rt.cancelSync = rt.clock.setTimeout(() => finishSync(rt), SYNC_TIMEOUT_MS)
+  rt._syncTarget = target
+  rt._cancelSync?.()
+  rt._cancelSync = rt._clock.setTimeout(() => finishSync(rt), SYNC_TIMEOUT_MS)
   checkSynced(rt)
 }
 
 function checkSynced(rt: Runtime): void {
-  if (rt.syncTarget !== undefined && rt.seq.lastSeq >= rt.syncTarget) finishSync(rt)
+  if (rt._syncTarget !== undefined && rt._seq.lastSeq >= rt._syncTarget) finishSync(rt)
 }
 
 /** The replay is in: now `resumed` and `start()` can tell the app, with the whole transcript held. */
 function finishSync(rt: Runtime): void {
-  rt.syncTarget = undefined
-  rt.cancelSync?.()
-  rt.cancelSync = undefined
-  const resumed = rt.pendingResumed
-  rt.pendingResumed = undefined
-  if (resumed) rt.events.emit('resumed', resumed)
-  if (rt.conversation) settle(rt.welcomeWaiters, { value: { ...rt.conversation } })
+  rt._syncTarget = undefined
+  rt._cancelSync?.()
+  rt._cancelSync = undefined
+  const resumed = rt._pendingResumed
+  rt._pendingResumed = undefined
+  if (resumed) rt._events.emit('resumed', resumed)
+  resolveStarts(rt)
 }
 
 function onReconnectAvailable(rt: Runtime, frame: ReconnectAvailableFrame): void {
-  if (rt.phase !== 'hello-sent') return
+  if (rt._phase !== 'hello-sent') return
   helloAnswered(rt)
-  const mode = rt.options.reconnect
-  if (mode === 'auto') {
-    rt.choice = { kind: 'reconnect' }
+  const mode = rt._options.reconnect
+  if (mode !== 'prompt') {
+    // Answered without asking: 'auto' reopens it, 'off' declines it.
+    rt._choice = mode === 'auto' ? { kind: 'reconnect' } : { kind: 'new', reason: 'resume-expired' }
     return sendHello(rt)
   }
-  if (mode === 'off') {
-    rt.choice = { kind: 'new', reason: 'resume-expired' }
-    return sendHello(rt)
-  }
-  rt.phase = 'prompt'
-  rt.events.emit('reconnect-available', {
-    conversationId: frame.conversationId,
-    expiresInMs: frame.expiresInMs,
-    ...(frame.agent ? { agent: frame.agent } : {}),
-  })
+  rt._phase = 'prompt'
+  const { conversationId, expiresInMs, agent } = frame
+  rt._events.emit('reconnect-available', compact({ conversationId, expiresInMs, agent }))
 }
 
 function onEvent(rt: Runtime, frame: EventFrame): void {
   const { item } = frame
-  if (!rt.conversation || !rt.seq.accept(item.seq)) return
-  const lastSeq = rt.seq.lastSeq
-  const id = rt.conversation.id
+  if (!rt._conversation || !rt._seq.accept(item.seq)) return
+  const lastSeq = rt._seq.lastSeq
+  const id = rt._conversation.id
   writeRecord(rt, (r) => (r.conversationId === id ? { ...r, lastSeq } : r))
   scheduleAck(rt)
   if (item.kind === 'message') onMessageItem(rt, item)
-  else if (rt.syncTarget === undefined || item.seq > rt.syncTarget) {
+  else if (rt._syncTarget === undefined || item.seq > rt._syncTarget) {
     // Status items replayed on resume are history: `welcome` already gave the current status, and
     // a reopened chat (R10) replays its old Wrap-up, which must not end it again.
-    rt.conversation = { id, status: item.status, ...(item.agent ? { agent: item.agent } : {}) }
-    rt.events.emit('conversation', { ...rt.conversation })
+    setConversation(rt, id, item)
     if (isEnded(item.status)) onEnded(rt, item.reason)
   }
   checkSynced(rt)
@@ -172,8 +176,8 @@ function onEvent(rt: Runtime, frame: EventFrame): void {
 function onMessageItem(rt: Runtime, item: MessageItem): void {
   const message = fromItem(item)
   if (item.from === 'customer' && item.clientId) return delivered(rt, item.clientId, message)
-  rt.messages = sortMessages([...rt.messages, message])
-  rt.events.emit('message', message)
+  rt._messages = sortMessages([...rt._messages, message])
+  rt._events.emit('message', message)
 }
 
 /**
@@ -181,13 +185,13 @@ function onMessageItem(rt: Runtime, item: MessageItem): void {
  * the next one. A message this page did not know (written in another tab) is a new `message`.
  */
 export function delivered(rt: Runtime, clientId: string, message: ChatMessage): void {
-  const index = rt.messages.findIndex((m) => m.clientId === clientId)
-  const wasPending = index >= 0 && rt.messages[index]!.pending === true
-  const others = index < 0 ? rt.messages : rt.messages.filter((_, i) => i !== index)
-  rt.messages = sortMessages([...others, message])
-  settleSend(rt, clientId, message)
-  if (index < 0) rt.events.emit('message', message)
-  else if (wasPending) rt.events.emit('delivered', message)
+  const index = rt._messages.findIndex((m) => m.clientId === clientId)
+  const wasPending = rt._messages[index]?.pending === true
+  rt._messages = sortMessages([...rt._messages.filter((_, i) => i !== index), message])
+  retireEntry(rt, clientId)
+  takeWaiter(rt, clientId)?.resolve(message)
+  if (index < 0) rt._events.emit('message', message)
+  else if (wasPending) rt._events.emit('delivered', message)
   flushOutbox(rt)
 }
 
@@ -196,65 +200,67 @@ export function delivered(rt: Runtime, clientId: string, message: ChatMessage): 
  * and it leaves this chat's transcript, which it is not part of.
  */
 function deliveredBefore(rt: Runtime, clientId: string, message: ChatMessage): void {
-  rt.messages = rt.messages.filter((m) => m.clientId !== clientId)
-  settleSend(rt, clientId, message)
-  rt.events.emit('delivered', message)
+  rt._messages = rt._messages.filter((m) => m.clientId !== clientId)
+  retireEntry(rt, clientId)
+  takeWaiter(rt, clientId)?.resolve(message)
+  rt._events.emit('delivered', message)
   flushOutbox(rt)
 }
 
-/** Out of the outbox, its `send()` resolved, the next one free to go. */
-function settleSend(rt: Runtime, clientId: string, message: ChatMessage): void {
+/** Drop an entry from the stored outbox (acknowledged, or refused for good): the next may go. */
+function retireEntry(rt: Runtime, clientId: string): void {
   writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
-  rt.sendWaiters.get(clientId)?.resolve(message)
-  rt.sendWaiters.delete(clientId)
-  if (rt.inflight === clientId) rt.inflight = undefined
+  if (rt._inflight === clientId) rt._inflight = undefined
 }
 
-function onAck(rt: Runtime, frame: MessageAckFrame): void {
-  const known = rt.messages.find((m) => m.clientId === frame.clientId)
+function takeWaiter(rt: Runtime, clientId: string): Waiter<ChatMessage> | undefined {
+  const waiter = rt._sendWaiters.get(clientId)
+  rt._sendWaiters.delete(clientId)
+  return waiter
+}
+
+function onAck(rt: Runtime, { clientId, messageId, seq, conversationId }: MessageAckFrame): void {
+  const known = rt._messages.find((m) => m.clientId === clientId)
   if (!known) {
     // Another tab's message from the shared outbox: its event will show it; just retire it here.
-    writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, frame.clientId) }))
-    if (rt.inflight === frame.clientId) rt.inflight = undefined
+    retireEntry(rt, clientId)
     return flushOutbox(rt)
   }
   if (!known.pending) return
   const { pending, ...rest } = known
   void pending
-  const message = { ...rest, id: frame.messageId, seq: frame.seq }
-  if (frame.conversationId && frame.conversationId !== rt.conversation?.id) return deliveredBefore(rt, frame.clientId, message)
-  delivered(rt, frame.clientId, message)
+  const message = { ...rest, id: messageId, seq }
+  if (conversationId && conversationId !== rt._conversation?.id) return deliveredBefore(rt, clientId, message)
+  delivered(rt, clientId, message)
 }
 
 function onError(rt: Runtime, frame: ErrorFrame): void {
-  const error = new ChatError(frame.code, frame.message, frame.ref)
-  const refused = frame.ref ? rt.messages.find((m) => m.pending && m.clientId === frame.ref) : undefined
-  if (refused && frame.ref) return refuseMessage(rt, frame.ref, error)
-  if (frame.code === 'conversation-ended') return onEnded(rt, 'conversation-ended')
-  if ((RESUME_REFUSALS.has(frame.code) || frame.code === 'reconnect-unavailable') && rt.phase === 'hello-sent') {
+  const { code, ref } = frame
+  const error = new ChatError(code, frame.message, ref)
+  if (ref && rt._messages.some((m) => m.pending && m.clientId === ref)) return refuseMessage(rt, ref, error)
+  if (code === 'conversation-ended') return onEnded(rt, code)
+  if (RESUME_REFUSALS.includes(code) && rt._phase === 'hello-sent') {
     // The server's answer wins: what cannot be resumed (or reopened) becomes a new chat.
-    const reason = frame.code === 'resume-unknown' || frame.code === 'token-invalid' ? frame.code : 'resume-expired'
-    rt.choice = { kind: 'new', reason }
+    rt._choice = { kind: 'new', reason: code === 'resume-unknown' || code === 'token-invalid' ? code : 'resume-expired' }
     if (!frame.fatal) sendHello(rt)
     return
   }
-  rt.events.emit('error', error)
-  if (TERMINAL_CODES.has(frame.code)) stopForGood(rt, error)
+  rt._events.emit('error', error)
+  if (TERMINAL_CODES.includes(code)) stopForGood(rt, error)
 }
 
 function refuseMessage(rt: Runtime, clientId: string, error: ChatError): void {
-  if (rt.inflight === clientId) rt.inflight = undefined
-  if (RETRYABLE.has(error.code)) {
+  if (rt._inflight === clientId) rt._inflight = undefined
+  if (RETRYABLE.includes(error.code)) {
     // One message in flight at a time, so retrying this one later keeps the order.
-    rt.cancelRetry?.()
-    rt.cancelRetry = rt.clock.setTimeout(() => flushOutbox(rt), 1_000)
+    rt._cancelRetry?.()
+    rt._cancelRetry = rt._clock.setTimeout(() => flushOutbox(rt), 1_000)
     return
   }
-  if (error.code === 'conversation-ended') return onEnded(rt, 'conversation-ended')
-  rt.messages = rt.messages.filter((m) => m.clientId !== clientId)
-  writeRecord(rt, (r) => ({ ...r, outbox: retire(r.outbox, clientId) }))
-  rt.sendWaiters.get(clientId)?.reject(error)
-  rt.sendWaiters.delete(clientId)
+  if (error.code === 'conversation-ended') return onEnded(rt, error.code)
+  rt._messages = rt._messages.filter((m) => m.clientId !== clientId)
+  retireEntry(rt, clientId)
+  takeWaiter(rt, clientId)?.reject(error)
   flushOutbox(rt)
 }
 
@@ -263,32 +269,29 @@ const LINGER_MS = 2_000
 
 /** The conversation is in Wrap-up or Closed: forget it locally; a later start is a new chat. */
 export function onEnded(rt: Runtime, reason: string): void {
-  if (rt.phase === 'ended' || rt.phase === 'destroyed') return
-  rt.phase = 'ended'
-  rt.endRequested = false
-  writeRecord(rt, (r) => (r.conversationId === rt.conversation?.id ? { ...withoutConversation(r), outbox: [] } : r))
-  const error = new ChatError('conversation-ended', 'The conversation has ended.')
-  for (const waiter of rt.sendWaiters.values()) waiter.reject(error)
-  rt.sendWaiters.clear()
-  rt.messages = rt.messages.filter((m) => !m.pending)
-  rt.inflight = undefined
-  rt.heartbeat?.stop()
-  rt.heartbeat = undefined
+  if (rt._phase === 'ended' || rt._phase === 'destroyed') return
+  rt._phase = 'ended'
+  rt._endRequested = false
+  writeRecord(rt, (r) => (r.conversationId === rt._conversation?.id ? { ...withoutConversation(r), outbox: [] } : r))
+  const error = new ChatError('conversation-ended')
+  for (const waiter of rt._sendWaiters.values()) waiter.reject(error)
+  rt._sendWaiters.clear()
+  rt._messages = rt._messages.filter((m) => !m.pending)
+  dropSession(rt)
   setConnection(rt, 'closed', reason)
-  settle(rt.endWaiters, { value: undefined })
-  if (rt.conversation) settle(rt.welcomeWaiters, { value: { ...rt.conversation } })
-  const transport = rt.transport
-  rt.clock.setTimeout(() => {
-    if (rt.phase === 'ended' && rt.transport === transport) transport?.stop(1000, 'conversation ended')
+  resolveAll(rt._endWaiters, undefined)
+  resolveStarts(rt)
+  const transport = rt._transport
+  rt._clock.setTimeout(() => {
+    if (rt._phase === 'ended' && rt._transport === transport) transport?.stop(1000, 'conversation ended')
   }, LINGER_MS)
 }
 
 /** The server will not take this client (origin, version): stop, and say so to every waiter. */
 export function stopForGood(rt: Runtime, error: ChatError): void {
-  rt.phase = 'ended'
-  rt.heartbeat?.stop()
-  rt.transport?.stop(1000, error.code)
+  rt._phase = 'ended'
+  dropSession(rt)
+  rt._transport?.stop(1000, error.code)
   setConnection(rt, 'closed', error.code)
-  settle(rt.welcomeWaiters, { error })
-  settle(rt.endWaiters, { error })
+  rejectStartsAndEnds(rt, error)
 }

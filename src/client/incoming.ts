@@ -1,6 +1,6 @@
 import type { ServerToCustomerFrame } from '../protocol/index.js'
 
-const TYPES = new Set(['welcome', 'reconnect-available', 'event', 'ack', 'pong', 'typing', 'error'])
+const TYPES: readonly unknown[] = ['welcome', 'reconnect-available', 'event', 'ack', 'pong', 'typing', 'error']
 
 /**
  * Parse a frame from the server. Anything that is not a JSON object with a known `type` is
@@ -8,10 +8,9 @@ const TYPES = new Set(['welcome', 'reconnect-available', 'event', 'ack', 'pong',
  */
 export function parseIncoming(raw: string): ServerToCustomerFrame | undefined {
   try {
-    const value: unknown = JSON.parse(raw)
-    if (!value || typeof value !== 'object') return undefined
-    const type = (value as { type?: unknown }).type
-    return typeof type === 'string' && TYPES.has(type) ? (value as ServerToCustomerFrame) : undefined
+    // JSON gives no primitive a `type`: only an object with a known one passes.
+    const value = JSON.parse(raw) as { type?: unknown } | null
+    return TYPES.includes(value?.type) ? (value as ServerToCustomerFrame) : undefined
   } catch {
     return undefined
   }

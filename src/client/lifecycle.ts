@@ -6,16 +6,25 @@ export interface LifecycleEnvironment {
   document?: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>
 }
 
-function pageEnvironment(): LifecycleEnvironment {
-  const env: LifecycleEnvironment = {}
-  if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') env.window = window
-  if (typeof document !== 'undefined' && typeof document.addEventListener === 'function') env.document = document
-  return env
+/** The page's window and document, where there is a page. */
+export function pageEnvironment(): LifecycleEnvironment {
+  const { window, document } = globalThis as LifecycleEnvironment
+  return {
+    window: typeof window?.addEventListener === 'function' ? window : undefined,
+    document: typeof document?.addEventListener === 'function' ? document : undefined,
+  }
 }
 
-type Binding = [target: 'window' | 'document', event: string, toInput: (event: Event) => LifecycleInput | undefined]
+const WINDOW_EVENTS = ['pageshow', 'pagehide', 'online', 'offline', 'focus']
+const DOCUMENT_EVENTS = ['visibilitychange', 'freeze', 'resume']
 
-const persisted = (event: Event): boolean => (event as PageTransitionEvent).persisted === true
+/** The input an event means; the other events are inputs of their own name. */
+function toInput(event: Event, doc: LifecycleEnvironment['document']): LifecycleInput | undefined {
+  const type = event.type
+  if (type === 'visibilitychange') return doc?.visibilityState === 'hidden' ? 'hidden' : 'visible'
+  if ((event as PageTransitionEvent).persisted === true) return `${type as 'pageshow' | 'pagehide'}-persisted`
+  return type === 'pageshow' ? undefined : (type as LifecycleInput)
+}
 
 /**
  * Translate the browser's page lifecycle into {@link LifecycleInput}s. `beforeunload` and `unload`
@@ -31,31 +40,19 @@ const persisted = (event: Event): boolean => (event as PageTransitionEvent).pers
  * ```
  */
 export function watchLifecycle(onInput: (input: LifecycleInput) => void, env: LifecycleEnvironment = pageEnvironment()): () => void {
-  const doc = env.document
-  const bindings: Binding[] = [
-    ['document', 'visibilitychange', () => (doc?.visibilityState === 'hidden' ? 'hidden' : 'visible')],
-    ['window', 'pageshow', (e) => (persisted(e) ? 'pageshow-persisted' : undefined)],
-    ['window', 'pagehide', (e) => (persisted(e) ? 'pagehide-persisted' : 'pagehide')],
-    ['document', 'freeze', () => 'freeze'],
-    ['document', 'resume', () => 'resume'],
-    ['window', 'online', () => 'online'],
-    ['window', 'offline', () => 'offline'],
-    ['window', 'focus', () => 'focus'],
-  ]
-  const removers = bindings.flatMap(([where, name, toInput]) => {
-    const target = where === 'window' ? env.window : env.document
-    if (!target) return []
-    const listener = (event: Event): void => {
-      const input = toInput(event)
-      if (input) onInput(input)
-    }
-    target.addEventListener(name, listener)
-    return [() => target.removeEventListener(name, listener)]
-  })
-  return () => removers.forEach((remove) => remove())
+  const listener = (event: Event): void => {
+    const input = toInput(event, env.document)
+    if (input) onInput(input)
+  }
+  const each = (method: 'addEventListener' | 'removeEventListener'): void => {
+    for (const name of WINDOW_EVENTS) env.window?.[method](name, listener)
+    for (const name of DOCUMENT_EVENTS) env.document?.[method](name, listener)
+  }
+  each('addEventListener')
+  return () => each('removeEventListener')
 }
 
 /** Whether the browser currently says it is online (true where it cannot tell). */
 export function browserOnline(): boolean {
-  return typeof navigator === 'undefined' || navigator.onLine !== false
+  return (globalThis as { navigator?: Navigator }).navigator?.onLine !== false
 }

@@ -12,6 +12,7 @@ import {
   type ResumeCredentials,
   type WelcomeFrame,
 } from '../protocol/index.js'
+import { compact } from './compact.js'
 import type { LocalWindow } from './record.js'
 import type { ReconnectMode } from './types.js'
 
@@ -60,15 +61,13 @@ export function decideStart(record: LocalWindow, now: number, ctx: DecideContext
   if (!conversationId || !token) return { kind: 'new' }
   const previous = { conversationId, token }
   if (ctx.forceNew) return { kind: 'new', previous }
-  const resume = { kind: 'resume' as const, resume: { ...previous, lastSeq: ctx.memoryLastSeq } }
-  const reference = windowReference(record)
-  if (reference === undefined) return { ...resume, beyondGrace: false }
-  const age = now - reference
+  // No reference at all: ask the server.
+  const age = now - (windowReference(record) ?? Infinity)
   const grace = record.graceMs ?? DEFAULT_GRACE_MS
-  if (age < grace) return { ...resume, beyondGrace: false }
   const reconnectWindow = ctx.reconnect === 'off' ? 0 : (record.reconnectWindowMs ?? 0)
-  if (age < grace + reconnectWindow) return { ...resume, beyondGrace: true }
-  return { kind: 'new', previous, reason: 'local-window-passed' }
+  return age < grace + reconnectWindow
+    ? { kind: 'resume', resume: { ...previous, lastSeq: ctx.memoryLastSeq }, beyondGrace: age >= grace }
+    : { kind: 'new', previous, reason: 'local-window-passed' }
 }
 
 /** Who this client is, for `hello`. */
@@ -92,13 +91,19 @@ export interface HelloContext {
  * ```
  */
 export function buildHello(decision: StartDecision, ctx: HelloContext): HelloFrame {
-  const hello: HelloFrame = { type: 'hello', v: PROTOCOL_VERSION, widgetId: ctx.widgetId, tabId: ctx.tabId }
-  if (decision.kind === 'resume') hello.resume = { ...decision.resume }
-  else if (decision.previous) hello.previous = { ...decision.previous }
-  if (ctx.reconnect === true && decision.kind === 'resume') hello.reconnect = true
-  if (ctx.reconnect === false) hello.reconnect = false
-  if (ctx.customer && ctx.customer.name !== undefined) hello.customer = { name: ctx.customer.name }
-  return hello
+  const { reconnect, customer } = ctx
+  const resuming = decision.kind === 'resume'
+  return compact<HelloFrame>({
+    type: 'hello',
+    v: PROTOCOL_VERSION,
+    widgetId: ctx.widgetId,
+    tabId: ctx.tabId,
+    resume: resuming ? { ...decision.resume } : undefined,
+    previous: !resuming && decision.previous ? { ...decision.previous } : undefined,
+    // Asking to reopen only makes sense with something to resume; declining always does.
+    reconnect: reconnect === false ? false : (resuming && reconnect) || undefined,
+    customer: customer?.name !== undefined ? { name: customer.name } : undefined,
+  })
 }
 
 /** What a welcome means for the app. */
@@ -118,37 +123,33 @@ export function afterWelcome(
   now: number,
   decision: StartDecision,
 ): { record: LocalWindow; outcome: WelcomeOutcome } {
-  const continues = welcome.resumed || welcome.reconnected === true
-  const sameConversation = record.conversationId === welcome.conversationId
-  const next: LocalWindow = {
-    lastSeq: continues && sameConversation ? record.lastSeq : 0,
+  const reconnected = welcome.reconnected === true
+  const continues = welcome.resumed || reconnected
+  const same = continues && record.conversationId === welcome.conversationId
+  const outcome = welcomeOutcome(welcome, decision, continues, reconnected)
+  // Why the conversation began: this welcome's answer, else what the record said of the same one.
+  const origin: { newChatReason?: NewChatReason; previousConversationId?: string } =
+    outcome.type === 'new-chat' ? { newChatReason: outcome.reason, previousConversationId: outcome.previousConversationId } : same ? record : {}
+  const next = compact<LocalWindow>({
+    lastSeq: same ? record.lastSeq : 0,
     outbox: record.outbox,
     conversationId: welcome.conversationId,
     token: welcome.token,
     lastAliveAt: now,
     graceMs: welcome.graceMs,
-  }
-  if (welcome.reconnectWindowMs !== undefined) next.reconnectWindowMs = welcome.reconnectWindowMs
-  const outcome = welcomeOutcome(welcome, decision, continues)
-  if (outcome.type === 'new-chat') {
-    next.newChatReason = outcome.reason
-    if (outcome.previousConversationId) next.previousConversationId = outcome.previousConversationId
-  } else if (continues && sameConversation) {
-    if (record.newChatReason) next.newChatReason = record.newChatReason
-    if (record.previousConversationId) next.previousConversationId = record.previousConversationId
-  }
+    reconnectWindowMs: welcome.reconnectWindowMs,
+    newChatReason: origin.newChatReason,
+    previousConversationId: origin.previousConversationId,
+  })
   return { record: next, outcome }
 }
 
-function welcomeOutcome(welcome: WelcomeFrame, decision: StartDecision, continues: boolean): WelcomeOutcome {
-  if (continues) return { type: 'resumed', reconnected: welcome.reconnected === true }
-  const asked = decision.kind === 'resume' ? decision.resume.conversationId : decision.previous?.conversationId
-  const previousConversationId = welcome.previousConversationId ?? asked
-  const withPrevious = previousConversationId ? { previousConversationId } : {}
-  if (welcome.newChatReason) return { type: 'new-chat', reason: welcome.newChatReason, ...withPrevious }
-  if (decision.kind === 'resume') return { type: 'new-chat', reason: 'resume-expired', ...withPrevious }
-  if (decision.reason) return { type: 'new-chat', reason: decision.reason, ...withPrevious }
-  return { type: 'fresh' }
+function welcomeOutcome(welcome: WelcomeFrame, decision: StartDecision, continues: boolean, reconnected: boolean): WelcomeOutcome {
+  if (continues) return { type: 'resumed', reconnected }
+  const asked = decision.kind === 'resume' ? decision.resume : decision.previous
+  const previousConversationId = welcome.previousConversationId ?? asked?.conversationId
+  const reason = welcome.newChatReason || (decision.kind === 'resume' ? 'resume-expired' : decision.reason)
+  return reason ? compact({ type: 'new-chat', reason, previousConversationId }) : { type: 'fresh' }
 }
 
 /** True for the states in which a conversation no longer takes customer messages. */
@@ -194,8 +195,8 @@ export interface Presence {
   online: boolean
 }
 
-const LEAVING: ReadonlySet<LifecycleInput> = new Set(['hidden', 'pagehide', 'pagehide-persisted', 'freeze', 'background'])
-const RETURNING: ReadonlySet<LifecycleInput> = new Set(['visible', 'focus', 'pageshow-persisted', 'resume', 'foreground'])
+const LEAVING: readonly LifecycleInput[] = ['hidden', 'pagehide', 'pagehide-persisted', 'freeze', 'background']
+const RETURNING: readonly LifecycleInput[] = ['visible', 'focus', 'pageshow-persisted', 'resume', 'foreground']
 
 /**
  * Answer a lifecycle input. Leaving inputs record the away moment and tell the server once per
@@ -211,16 +212,18 @@ const RETURNING: ReadonlySet<LifecycleInput> = new Set(['visible', 'focus', 'pag
  * ```
  */
 export function reactToLifecycle(presence: Presence, input: LifecycleInput): { presence: Presence; effects: LifecycleEffect[] } {
-  if (input === 'offline') return { presence: { ...presence, online: false }, effects: [{ type: 'go-offline' }] }
-  if (input === 'online') return { presence: { ...presence, online: true }, effects: [{ type: 'check-liveness' }] }
-  if (RETURNING.has(input)) {
-    const effects: LifecycleEffect[] = presence.online ? [{ type: 'check-liveness' }] : []
-    return { presence: { ...presence, away: false }, effects }
+  const effects: LifecycleEffect[] = []
+  let next = presence
+  if (input === 'offline' || input === 'online') {
+    next = { ...presence, online: input === 'online' }
+    effects.push({ type: next.online ? 'check-liveness' : 'go-offline' })
+  } else if (RETURNING.includes(input)) {
+    next = { ...presence, away: false }
+    if (presence.online) effects.push({ type: 'check-liveness' })
+  } else if (LEAVING.includes(input)) {
+    next = { ...presence, away: true }
+    if (!presence.away) effects.push({ type: 'record-away' }, { type: 'send-beacon' }, { type: 'send-away-frame' })
+    if (input === 'pagehide-persisted') effects.push({ type: 'close-socket', reason: 'bfcache' })
   }
-  if (!LEAVING.has(input)) return { presence, effects: [] }
-  const effects: LifecycleEffect[] = presence.away
-    ? []
-    : [{ type: 'record-away' }, { type: 'send-beacon' }, { type: 'send-away-frame' }]
-  if (input === 'pagehide-persisted') effects.push({ type: 'close-socket', reason: 'bfcache' })
-  return { presence: { ...presence, away: true }, effects }
+  return { presence: next, effects }
 }

@@ -1,3 +1,4 @@
+import { compact } from './compact.js'
 import { DEFAULT_PONG_TIMEOUT_MS } from './heartbeat.js'
 import type { WebSocketClass } from './transport.js'
 import type { ChatOptions, ReconnectMode, StorageKind, StorageLike } from './types.js'
@@ -27,31 +28,40 @@ export interface ResolvedOptions {
   typingThrottleMs: number
 }
 
-const fail = (message: string): never => {
-  throw new TypeError(`holdline: ${message}`)
-}
+const isFunction = (v: unknown): boolean => typeof v === 'function'
+const isDuration = (v: unknown): boolean => typeof v === 'number' && v > 0 && v < Infinity
 
-function checkStorage(storage: unknown): void {
-  if (storage === 'local' || storage === 'session' || storage === 'memory') return
-  const like = storage as Partial<StorageLike> | null
-  if (like && typeof like === 'object' && ['getItem', 'setItem', 'removeItem'].every((m) => typeof like[m as keyof StorageLike] === 'function')) return
-  fail("`storage` must be 'local', 'session', 'memory' or an object with getItem/setItem/removeItem")
-}
-
-function checkDuration(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(`\`${name}\` must be a positive number of ms`)
-}
-
-function checkUrl(url: unknown): void {
-  if (typeof url !== 'string') return fail('`url` is required (the server base URL)')
-  let parsed: URL | undefined
+function isHttpOrWsUrl(url: unknown): boolean {
   try {
-    parsed = new URL(url)
+    return typeof url === 'string' && /^(http|ws)s?:$/.test(new URL(url).protocol)
   } catch {
-    fail(`\`url\` is not a valid URL: ${url}`)
+    return false
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed!.protocol)) fail('`url` must be http(s):// or ws(s)://')
 }
+
+function isStorage(storage: unknown): boolean {
+  const like = storage as Record<string, unknown> | null
+  if (typeof like !== 'object') return ['local', 'session', 'memory'].includes(like as unknown as string)
+  return !!like && ['getItem', 'setItem', 'removeItem'].every((m) => isFunction(like[m]))
+}
+
+/**
+ * One rule per option, checked in this order. The TypeError names the option only: the README's
+ * options table says what each one takes, and every byte of message text ships to every page.
+ */
+const RULES: Array<[keyof ResolvedOptions, (value: unknown) => boolean]> = [
+  ['url', isHttpOrWsUrl],
+  ['widgetId', (v) => typeof v === 'string' && /^[\w.:-]{1,128}$/.test(v)],
+  ['storage', isStorage],
+  ['reconnect', (v) => ['prompt', 'auto', 'off'].includes(v as string)],
+  ['pongTimeoutMs', isDuration],
+  ['minReconnectDelayMs', isDuration],
+  ['maxReconnectDelayMs', isDuration],
+  ['typingThrottleMs', isDuration],
+  // In Node there is no global WebSocket: pass `ws`.
+  ['WebSocket', isFunction],
+  ['now', isFunction],
+]
 
 /**
  * Merge defaults and validate; invalid options throw a TypeError at once.
@@ -62,25 +72,16 @@ function checkUrl(url: unknown): void {
  * ```
  */
 export function resolveOptions(input: ChatOptions): ResolvedOptions {
-  if (!input || typeof input !== 'object') fail('createChat needs an options object')
-  const merged = { ...DEFAULTS, ...stripUndefined(input) }
-  checkUrl(merged.url)
-  if (typeof merged.widgetId !== 'string' || !/^[\w.:-]{1,128}$/.test(merged.widgetId)) {
-    fail('`widgetId` must be 1-128 characters of letters, digits, _ . : -')
-  }
-  checkStorage(merged.storage)
-  if (!['prompt', 'auto', 'off'].includes(merged.reconnect)) fail("`reconnect` must be 'prompt', 'auto' or 'off'")
-  for (const key of ['pongTimeoutMs', 'minReconnectDelayMs', 'maxReconnectDelayMs', 'typingThrottleMs'] as const) {
-    checkDuration(key, merged[key])
-  }
-  const WebSocket = (merged.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketClass | undefined
-  if (typeof WebSocket !== 'function') fail('no WebSocket available: pass the `WebSocket` option (in Node: `ws`)')
-  if (merged.now !== undefined && typeof merged.now !== 'function') fail('`now` must be a function')
-  return { ...merged, WebSocket: WebSocket!, now: merged.now ?? Date.now }
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+  if (!input || typeof input !== 'object') throw new TypeError('holdline: createChat needs an options object')
+  const merged = {
+    ...DEFAULTS,
+    now: Date.now,
+    // An option given as undefined takes its default.
+    ...compact(input),
+  } as ResolvedOptions
+  merged.WebSocket ??= (globalThis as { WebSocket?: WebSocketClass }).WebSocket!
+  for (const [key, valid] of RULES) if (!valid(merged[key])) throw new TypeError(`holdline: invalid option \`${key}\``)
+  return merged
 }
 
 function withPath(base: string, path: string, protocols: Record<string, string>): string {

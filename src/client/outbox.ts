@@ -17,11 +17,18 @@ export interface OutboxEntry {
  * ```
  */
 export function newClientId(): string {
-  const crypto = globalThis.crypto as Crypto | undefined
-  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID()
-  const bytes = new Uint8Array(16)
-  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes)
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256)
+  // Each call throws where the browser lacks it (or has no `crypto` at all): then the next way.
+  try {
+    return crypto.randomUUID()
+  } catch {
+    // Not a secure context.
+  }
+  let bytes = new Uint8Array(16)
+  try {
+    crypto.getRandomValues(bytes)
+  } catch {
+    bytes = bytes.map(() => Math.random() * 256)
+  }
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 

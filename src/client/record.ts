@@ -1,6 +1,7 @@
 import type { NewChatReason } from '../protocol/index.js'
 import type { OutboxEntry } from './outbox.js'
 import type { SafeStorage } from './storage.js'
+import { compact } from './compact.js'
 
 /**
  * The local window, stored under `holdline:<widgetId>` and shared by every tab of the widget on
@@ -44,6 +45,18 @@ function parseOutbox(value: unknown): OutboxEntry[] {
   })
 }
 
+/** The optional fields of a record and how each is read. */
+const FIELDS: Array<[keyof LocalWindow, (v: unknown) => unknown]> = [
+  ['conversationId', str],
+  ['token', str],
+  ['awaySince', num],
+  ['lastAliveAt', num],
+  ['graceMs', num],
+  ['reconnectWindowMs', num],
+  ['previousConversationId', str],
+  ['newChatReason', str],
+]
+
 /**
  * Parse a stored record. Anything unreadable (another version, a hand-edited value) counts as
  * empty rather than failing the page.
@@ -57,17 +70,16 @@ export function parseRecord(raw: string | null): LocalWindow {
     data = {}
   }
   const record: LocalWindow = { lastSeq: num(data.lastSeq) ?? 0, outbox: parseOutbox(data.outbox) }
-  const conversationId = str(data.conversationId)
-  const token = str(data.token)
-  if (conversationId && token) Object.assign(record, { conversationId, token })
-  for (const key of ['awaySince', 'lastAliveAt', 'graceMs', 'reconnectWindowMs'] as const) {
-    const value = num(data[key])
-    if (value !== undefined) record[key] = value
+  const fields = record as unknown as Record<string, unknown>
+  for (const [key, read] of FIELDS) {
+    const value = read(data[key])
+    if (value !== undefined) fields[key] = value
   }
-  const previous = str(data.previousConversationId)
-  if (previous) record.previousConversationId = previous
-  const reason = str(data.newChatReason)
-  if (reason) record.newChatReason = reason as NewChatReason
+  // Credentials count only as a pair.
+  if (!record.conversationId || !record.token) {
+    delete record.conversationId
+    delete record.token
+  }
   return record
 }
 
@@ -84,9 +96,6 @@ export function updateRecord(
 
 /** The record without its conversation (ended, or replaced by a new one); outbox and durations stay. */
 export function withoutConversation(record: LocalWindow): LocalWindow {
-  const next: LocalWindow = { lastSeq: 0, outbox: record.outbox }
-  if (record.lastAliveAt !== undefined) next.lastAliveAt = record.lastAliveAt
-  if (record.graceMs !== undefined) next.graceMs = record.graceMs
-  if (record.reconnectWindowMs !== undefined) next.reconnectWindowMs = record.reconnectWindowMs
-  return next
+  const { outbox, lastAliveAt, graceMs, reconnectWindowMs } = record
+  return compact({ lastSeq: 0, outbox, lastAliveAt, graceMs, reconnectWindowMs })
 }

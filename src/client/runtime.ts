@@ -9,6 +9,7 @@ import type { SafeStorage } from './storage.js'
 import type { SeqTracker } from './transcript.js'
 import type { Transport } from './transport.js'
 import type { NewChatReason } from '../protocol/index.js'
+import { compact } from './compact.js'
 import { parseRecord, updateRecord } from './record.js'
 import { fromOutbox } from './transcript.js'
 
@@ -19,66 +20,70 @@ import { fromOutbox } from './transcript.js'
  */
 export type Phase = 'idle' | 'connecting' | 'hello-sent' | 'prompt' | 'ready' | 'paused' | 'offline' | 'ended' | 'destroyed'
 
-interface Waiter<T> {
+export interface Waiter<T> {
   resolve(value: T): void
   reject(error: unknown): void
 }
 
-/** The runner's mutable state: one object, so the handlers in several files share it. */
+/**
+ * The runner's mutable state: one object, so the handlers in several files share it. What is
+ * absent at first is optional, so creating it spells out only what has a value. Every field starts
+ * with `_`: the minifier shortens such names (rollup.config.mjs), and this object never leaves the SDK.
+ */
 export interface Runtime {
-  readonly options: ResolvedOptions
-  readonly clock: Clock
-  readonly storage: SafeStorage
-  readonly key: string
-  readonly tabId: string
-  readonly events: ChatEmitter
-  transport: Transport | undefined
-  phase: Phase
-  connection: ConnectionState
-  conversation: ConversationInfo | undefined
-  decision: StartDecision | undefined
+  readonly _options: ResolvedOptions
+  readonly _clock: Clock
+  readonly _storage: SafeStorage
+  readonly _key: string
+  readonly _tabId: string
+  readonly _events: ChatEmitter
+  _transport?: Transport
+  _phase: Phase
+  _connection: ConnectionState
+  _conversation?: ConversationInfo
+  _decision?: StartDecision
   /** The customer's pending choice: reopen the previous chat, or start a new one (with why). */
-  choice: { kind: 'reconnect' } | { kind: 'new'; reason?: NewChatReason } | undefined
-  seq: SeqTracker
-  messages: ChatMessage[]
-  inflight: string | undefined
-  everConnected: boolean
-  heartbeat: Heartbeat | undefined
-  heartbeatMs: number
-  presence: Presence
-  lastAliveWrite: number
+  _choice?: { kind: 'reconnect' } | { kind: 'new'; reason?: NewChatReason }
+  _seq: SeqTracker
+  _messages: ChatMessage[]
+  _inflight?: string
+  _everConnected?: boolean
+  _heartbeat?: Heartbeat
+  _heartbeatMs: number
+  _presence: Presence
+  _lastAliveWrite: number
   /** `welcome.lastSeq`: the replay is complete once the tracker reaches it. */
-  syncTarget: number | undefined
-  pendingResumed: { conversationId: string; replayed: number; reconnected: boolean } | undefined
-  endRequested: boolean
-  lastAcked: number
-  cancelAck: (() => void) | undefined
-  cancelSync: (() => void) | undefined
-  cancelRetry: (() => void) | undefined
+  _syncTarget?: number
+  _pendingResumed?: { conversationId: string; replayed: number; reconnected: boolean }
+  _endRequested?: boolean
+  _lastAcked: number
+  _cancelAck?: () => void
+  _cancelSync?: () => void
+  _cancelRetry?: () => void
   /** Waiting for the answer to `hello`: a socket that opened and then went silent is replaced. */
-  cancelHello: (() => void) | undefined
-  lastTypingAt: number
-  welcomeWaiters: Waiter<ConversationInfo>[]
-  sendWaiters: Map<string, Waiter<ChatMessage>>
-  endWaiters: Waiter<void>[]
+  _cancelHello?: () => void
+  _lastTypingAt: number
+  _welcomeWaiters: Waiter<ConversationInfo>[]
+  _sendWaiters: Map<string, Waiter<ChatMessage>>
+  _endWaiters: Waiter<void>[]
 }
 
 /** The stored local window, read fresh (other tabs write it too). */
 export function readRecord(rt: Runtime): LocalWindow {
-  return parseRecord(rt.storage.getItem(rt.key))
+  return parseRecord(rt._storage.getItem(rt._key))
 }
 
 /** Change the stored local window. */
 export function writeRecord(rt: Runtime, change: (record: LocalWindow) => LocalWindow): LocalWindow {
-  return updateRecord(rt.storage, rt.key, change)
+  return updateRecord(rt._storage, rt._key, change)
 }
 
 /** Emit `connection` when the state changes. */
 export function setConnection(rt: Runtime, state: ConnectionState, reason?: string): void {
-  if (rt.connection === state) return
-  rt.connection = state
+  if (rt._connection === state) return
+  rt._connection = state
   const queued = readRecord(rt).outbox.length
-  rt.events.emit('connection', reason === undefined ? { state, queued } : { state, reason, queued })
+  rt._events.emit('connection', compact({ state, reason, queued }))
 }
 
 /** Confirmed messages in seq order, then the ones still pending, in the order they were written. */
@@ -89,20 +94,45 @@ export function sortMessages(messages: ChatMessage[]): ChatMessage[] {
 
 /** A fresh transcript holding only what the outbox still has to deliver. */
 export function resetTranscript(rt: Runtime): void {
-  rt.seq.reset()
-  rt.lastAcked = 0
-  rt.messages = readRecord(rt).outbox.map(fromOutbox)
+  rt._seq.reset()
+  rt._lastAcked = 0
+  rt._messages = readRecord(rt).outbox.map(fromOutbox)
 }
 
-/** Settle every waiter of one kind. */
-export function settle<T>(waiters: Waiter<T>[], outcome: { value: T } | { error: unknown }): void {
-  for (const waiter of waiters.splice(0)) {
-    if ('value' in outcome) waiter.resolve(outcome.value)
-    else waiter.reject(outcome.error)
-  }
+/** Resolve every waiter of one kind. */
+export function resolveAll<T>(waiters: Waiter<T>[], value: T): void {
+  for (const waiter of waiters.splice(0)) waiter.resolve(value)
+}
+
+/** `start()` (or the resume or new chat asked for) resolves with the conversation, if there is one. */
+export function resolveStarts(rt: Runtime): void {
+  if (rt._conversation) resolveAll(rt._welcomeWaiters, { ...rt._conversation })
+}
+
+/** Whoever waits for `start()` or `end()` gets `error`. */
+export function rejectStartsAndEnds(rt: Runtime, error: unknown): void {
+  for (const waiter of [...rt._welcomeWaiters.splice(0), ...rt._endWaiters.splice(0)]) waiter.reject(error)
+}
+
+/** A promise that does not count as unhandled if the app ignores it (the state is also in events). */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
 }
 
 /** A promise settled by the runner later. */
 export function wait<T>(list: Waiter<T>[]): Promise<T> {
-  return new Promise<T>((resolve, reject) => list.push({ resolve, reject }))
+  return handled(new Promise<T>((resolve, reject) => list.push({ resolve, reject })))
 }
+
+/** The session (one socket after `welcome`) is over: no heartbeat, no message in flight. */
+export function dropSession(rt: Runtime): void {
+  rt._heartbeat?.stop()
+  rt._heartbeat = rt._inflight = undefined
+}
+
+/** The phases in which a socket is wanted and its events matter. */
+export const LIVE: readonly Phase[] = ['connecting', 'hello-sent', 'prompt', 'ready']
+
+/** Phases in which there is nothing to reconnect. */
+export const DORMANT: readonly Phase[] = ['idle', 'ended', 'destroyed']

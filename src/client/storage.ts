@@ -33,12 +33,13 @@ const browserEnvironment: Required<StorageEnvironment> = {
 type Candidate = { kind: StorageKind | 'custom'; get: () => StorageLike | undefined }
 
 function candidates(choice: StorageKind | StorageLike, env: Required<StorageEnvironment>): Candidate[] {
-  const memory: Candidate = { kind: 'memory', get: () => memoryStorage }
-  const session: Candidate = { kind: 'session', get: env.session }
-  if (typeof choice === 'object') return [{ kind: 'custom', get: () => choice }, memory]
-  if (choice === 'local') return [{ kind: 'local', get: env.local }, session, memory]
-  if (choice === 'session') return [session, memory]
-  return [memory]
+  const chain: Candidate[] = [
+    { kind: 'local', get: env.local },
+    { kind: 'session', get: env.session },
+    { kind: 'memory', get: () => memoryStorage },
+  ]
+  // The chain from the chosen kind on; a StorageLike of the app's own falls back to memory.
+  return typeof choice === 'object' ? [{ kind: 'custom', get: () => choice }, chain[2]!] : chain.slice(chain.findIndex((c) => c.kind === choice))
 }
 
 /**
@@ -84,12 +85,14 @@ export function openStorage(
       }
     }
   }
+  // `index` never passes the last kind: run() rethrows there instead of failing over.
+  const current = (): Candidate => chain[index]!
   function run<T>(op: (store: StorageLike) => T): T {
     for (;;) {
-      const candidate = chain[index] ?? chain[chain.length - 1]!
+      const { kind, get } = current()
       try {
-        const store = candidate.get()
-        if (!store) throw new Error(`${candidate.kind} storage is not available`)
+        const store = get()
+        if (!store) throw new Error(`no ${kind} storage`)
         return op(store)
       } catch (error) {
         if (index >= chain.length - 1) throw error
@@ -112,7 +115,7 @@ export function openStorage(
       run((store) => store.removeItem(key))
     },
     get kind() {
-      return (chain[index] ?? chain[chain.length - 1]!).kind
+      return current().kind
     },
   }
 }

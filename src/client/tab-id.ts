@@ -14,15 +14,13 @@ export function tabIdFor(widgetId: string): string {
   const key = `holdline:${widgetId}:tab`
   try {
     const store = globalThis.sessionStorage
-    if (store) {
-      const existing = store.getItem(key)
-      if (existing) return existing
-      const id = newClientId()
-      store.setItem(key, id)
-      return id
-    }
+    const existing = store.getItem(key)
+    if (existing) return existing
+    const id = newClientId()
+    store.setItem(key, id)
+    return id
   } catch {
-    // Private modes and sandboxed frames: fall through to a per-instance id.
+    // No sessionStorage (Node), or one that throws (private modes, sandboxed frames): a per-instance id.
   }
   return newClientId()
 }

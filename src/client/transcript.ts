@@ -1,4 +1,5 @@
 import type { MessageItem } from '../protocol/index.js'
+import { compact } from './compact.js'
 import type { ChatMessage } from './types.js'
 import type { OutboxEntry } from './outbox.js'
 
@@ -44,11 +45,8 @@ export function createSeqTracker(): SeqTracker {
 
 /** A recorded message, as the customer sees it. */
 export function fromItem(item: MessageItem): ChatMessage {
-  const message: ChatMessage = { id: item.id, seq: item.seq, from: item.from, text: item.text, at: item.at }
-  if (item.automated) message.automated = item.automated
-  if (item.agent) message.agent = item.agent
-  if (item.clientId) message.clientId = item.clientId
-  return message
+  const { id, seq, from, text, at, automated, agent, clientId } = item
+  return compact({ id, seq, from, text, at, automated, agent, clientId })
 }
 
 /** A customer message still in the outbox. */

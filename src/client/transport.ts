@@ -59,7 +59,6 @@ const OPEN = 1
 export function createTransport<F = CustomerFrame | AgentFrame>(options: TransportOptions): Transport<F> {
   const random = options.random ?? Math.random
   let socket: ReconnectingWebSocket | undefined
-  let detach = (): void => {}
 
   const create = (): void => {
     // Per-attempt jitter: retries of many clients after a server restart spread out.
@@ -82,27 +81,20 @@ export function createTransport<F = CustomerFrame | AgentFrame>(options: Transpo
         maxRetries: Infinity,
       },
     )
-    const onOpen = (): void => options.onOpen()
-    const onMessage = (event: MessageEvent): void => {
+    // Handler properties rather than listeners: one of each, and detached by setting them to null.
+    instance.onopen = () => options.onOpen()
+    instance.onmessage = (event) => {
       if (typeof event.data === 'string') options.onFrame(event.data)
     }
-    const onClose = (event: { code: number; reason: string }): void => options.onClose({ code: event.code, reason: event.reason })
-    instance.addEventListener('open', onOpen)
-    instance.addEventListener('message', onMessage)
-    instance.addEventListener('close', onClose)
+    instance.onclose = ({ code, reason }) => options.onClose({ code, reason })
     socket = instance
-    detach = () => {
-      instance.removeEventListener('open', onOpen)
-      instance.removeEventListener('message', onMessage)
-      instance.removeEventListener('close', onClose)
-    }
   }
 
   const stop = (code = 1000, reason = 'client closing'): void => {
     const old = socket
     if (!old) return
     socket = undefined
-    detach()
+    old.onopen = old.onmessage = old.onclose = null
     try {
       old.close(code, reason)
     } catch {

@@ -119,6 +119,17 @@ describe('buildHello', () => {
     })
     expect(buildHello({ kind: 'resume', resume: { conversationId: 'c', token: 'k', lastSeq: 0 }, beyondGrace: true }, { ...base, reconnect: true }).reconnect).toBe(true)
   })
+
+  it('says reconnect: true only with something to resume, and always says a decline', () => {
+    const base = { widgetId: 'w', tabId: 't' }
+    const resume: StartDecision = { kind: 'resume', resume: { conversationId: 'c', token: 'k', lastSeq: 0 }, beyondGrace: true }
+    const fresh: StartDecision = { kind: 'new', previous: { conversationId: 'c', token: 'k' }, reason: 'resume-expired' }
+    expect(buildHello(fresh, { ...base, reconnect: true })).not.toHaveProperty('reconnect')
+    expect(buildHello(fresh, { ...base, reconnect: false }).reconnect).toBe(false)
+    expect(buildHello(resume, { ...base, reconnect: false }).reconnect).toBe(false)
+    expect(buildHello(resume, base)).not.toHaveProperty('reconnect')
+    expect(buildHello(resume, { ...base, customer: {} })).not.toHaveProperty('customer')
+  })
 })
 
 describe('reactToLifecycle', () => {
