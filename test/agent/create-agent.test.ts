@@ -56,14 +56,16 @@ describe('createAgent', () => {
 
   it('reconnects after the server restarts (server-closing is not the end of the console)', async () => {
     server = await startServer()
-    const { port } = server.server
-    const agent = agentFor()
+    // The restarted server listens on a new port (the old one may be taken meanwhile): a proxy keeps the URL.
+    proxy = await startProxy(server.url)
+    const agent = agentFor('agent-token', undefined, proxy.url)
     await agent.connect()
     const lost = next<{ state: string }>(agent, 'connection', (c) => c.state === 'reconnecting' || c.state === 'closed')
     await server.close()
     expect(await lost).toEqual({ state: 'reconnecting' })
     const back = next<{ state: string }>(agent, 'connection', (c) => c.state === 'connected')
-    server = await startServer({ port })
+    server = await startServer()
+    proxy.retarget(server.url)
     await back
     expect(agent.connection).toBe('connected')
   })

@@ -25,7 +25,7 @@ export interface World {
   agentToken(index: number): string
   /** A new proxy in front of the server, for one participant. */
   proxy(): Promise<Proxy>
-  /** Stop the server, stay down for `ms`, start a new one on the same port over the same store. */
+  /** Stop the server, stay down for `ms`, start a new one over the same store, behind the same proxies. */
   restart(ms: number): Promise<void>
   close(): Promise<void>
 }
@@ -33,24 +33,26 @@ export interface World {
 export async function startWorld(settings: WorldSettings): Promise<World> {
   const agentTokens: NonNullable<ServerOptions['agentTokens']> = {}
   for (let a = 0; a < settings.agents; a++) agentTokens[`chaos-agent-${a}`] = { id: `a${a}`, name: `Agent ${a}`, capacity: settings.agentCapacity }
-  const options = (port: number): ServerOptions => ({
+  // A new port on each start: the old one may meanwhile be some other socket's ephemeral port.
+  const options = (): ServerOptions => ({
     ...TEST_SERVER_DEFAULTS,
-    port,
+    port: 0,
     graceMs: settings.graceMs,
     heartbeatMs: settings.heartbeatMs,
     agentGraceMs: settings.agentGraceMs,
     agentTokens,
     ...(settings.store ? { store: settings.store } : {}),
   })
-  let server = await createServer(options(0))
-  const port = server.port
+  let server = await createServer(options())
   const proxies: Proxy[] = []
 
   return {
     get server() {
       return server
     },
-    url: server.url,
+    get url() {
+      return server.url
+    },
     agentToken: (index) => `chaos-agent-${index}`,
     async proxy() {
       const proxy = await startProxy(server.url)
@@ -60,7 +62,8 @@ export async function startWorld(settings: WorldSettings): Promise<World> {
     async restart(ms) {
       await server.close()
       await new Promise((resolve) => setTimeout(resolve, ms))
-      server = await createServer(options(port))
+      server = await createServer(options())
+      for (const proxy of proxies) proxy.retarget(server.url)
     },
     async close() {
       await Promise.all(proxies.map((p) => p.close()))

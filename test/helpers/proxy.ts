@@ -7,6 +7,7 @@
  *   and silent, the half-open socket a phone produces when its network goes away. `resume()`
  *   delivers what was held, in order.
  * - `refuse(true)` makes new connections fail at once (the network is still gone).
+ * - `retarget(url)` sends new connections to another server (a restarted one, on a new port).
  *
  * @example
  * ```ts
@@ -29,6 +30,7 @@ export interface Proxy {
   pause(): void
   resume(): void
   refuse(on: boolean): void
+  retarget(target: string): void
   close(): Promise<void>
 }
 
@@ -52,7 +54,7 @@ function flow({ client, upstream }: Pair): void {
 
 /** Start a proxy on 127.0.0.1, port 0, forwarding to the host and port of `target` (a URL). */
 export async function startProxy(target: string): Promise<Proxy> {
-  const { hostname, port } = new URL(target)
+  let { hostname, port } = new URL(target)
   const pairs = new Set<Pair>()
   let paused = false
   let refusing = false
@@ -104,6 +106,9 @@ export async function startProxy(target: string): Promise<Proxy> {
     },
     refuse(on) {
       refusing = on
+    },
+    retarget(next) {
+      ;({ hostname, port } = new URL(next))
     },
     async close() {
       for (const pair of [...pairs]) {
