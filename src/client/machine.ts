@@ -80,6 +80,8 @@ export interface HelloContext {
    * the previous one again), absent lets the server offer it.
    */
   reconnect?: boolean
+  /** The secret that makes a new chat's hello idempotent (sent with `kind: 'new'` only). */
+  start?: string
 }
 
 /**
@@ -103,6 +105,7 @@ export function buildHello(decision: StartDecision, ctx: HelloContext): HelloFra
     // Asking to reopen only makes sense with something to resume; declining always does.
     reconnect: reconnect === false ? false : (resuming && reconnect) || undefined,
     customer: customer?.name !== undefined ? { name: customer.name } : undefined,
+    start: resuming ? undefined : ctx.start,
   })
 }
 

@@ -1,7 +1,7 @@
 /** What the runner sends: hello, the outbox, acknowledgements, heartbeats. */
 import { buildHello, decideStart, type StartDecision } from './machine.js'
-import { nextToSend } from './outbox.js'
-import { dropSession, readRecord, setConnection, type Runtime } from './runtime.js'
+import { newClientId, nextToSend } from './outbox.js'
+import { dropSession, readRecord, setConnection, writeRecord, type Runtime } from './runtime.js'
 import { startHeartbeat } from './heartbeat.js'
 import type { LocalWindow } from './record.js'
 import { compact } from './compact.js'
@@ -25,13 +25,16 @@ export const HELLO_TIMEOUT_MS = 10_000
 /** Every (re)connection starts with `hello`; nothing else is sent before `welcome`. */
 export function sendHello(rt: Runtime): void {
   const decision = nextDecision(rt, readRecord(rt))
+  // A new chat's secret is kept until welcomed: a hello repeated after a lost welcome (or sent by
+  // another tab meanwhile) finds the chat the first one started instead of starting a second.
+  const start = decision.kind === 'new' ? writeRecord(rt, (r) => ({ ...r, start: r.start ?? newClientId() })).start : undefined
   rt._decision = decision
   rt._phase = 'hello-sent'
   const { widgetId, customer } = rt._options
   // A declined offer (or reconnection turned off) is said in the hello, so the server does not offer again.
   const declined = rt._choice?.kind === 'new' || rt._options.reconnect === 'off'
   const reconnect = rt._choice?.kind === 'reconnect' || (declined ? false : undefined)
-  rt._transport?.send(buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer }))
+  rt._transport?.send(buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer, start }))
   rt._cancelHello?.()
   rt._cancelHello = rt._clock.setTimeout(() => {
     rt._cancelHello = undefined

@@ -25,6 +25,8 @@ export interface LocalWindow {
   newChatReason?: NewChatReason
   /** The conversation the current one replaced, when it began as a new chat. */
   previousConversationId?: string
+  /** The secret of a new chat asked for and not yet welcomed (`hello.start`); the welcome clears it. */
+  start?: string
   outbox: OutboxEntry[]
 }
 
@@ -55,6 +57,7 @@ const FIELDS: Array<[keyof LocalWindow, (v: unknown) => unknown]> = [
   ['reconnectWindowMs', num],
   ['previousConversationId', str],
   ['newChatReason', str],
+  ['start', str],
 ]
 
 /**

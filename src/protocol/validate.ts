@@ -50,7 +50,7 @@ function fieldError(value: Record<string, unknown>, shape: Shape): string | unde
 const status = oneOf('open', 'active', 'wrap-up', 'closed')
 const agentInfo = obj({ id: req(str), name: req(str) })
 const credentials = { conversationId: req(id), token: req(id) }
-// A client-made secret: at least 128 bits of base64url, like the server's own tokens.
+// A client-made secret (a random UUID in practice): long enough not to be guessed.
 const startId: Check = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{22,64}$/.test(v)
 const text = (limits: ParseLimits): Check => (v) => typeof v === 'string' && v.length <= limits.maxTextLength
 

@@ -13,6 +13,13 @@ afterEach(async () => {
 })
 
 describe('tabs and silence', () => {
+  it('two tabs opened at the same instant start one conversation, not two', async () => {
+    const [first, second] = await Promise.all([env.chat().start(), env.chat().start()])
+    expect(second.id).toBe(first.id)
+    const metrics = await (await fetch(`${env.url}/metrics`)).text()
+    expect(metrics).toContain('holdline_conversations{state="open"} 1')
+  })
+
   it('two tabs share one conversation; closing one does not start the window', async () => {
     const tab1 = env.chat()
     const tab2 = env.chat()

@@ -13,7 +13,7 @@ const BUDGETS = [
   // project's target is 6 KiB; `npm run bench -- size-parts` shows where the bytes go.
   { file: 'dist/holdline.min.js', gzip: 9 * KIB },
   // The script-tag bundle: SDK + widget + styles, what a website downloads.
-  { file: 'dist/holdline.iife.js', gzip: 12.75 * KIB },
+  { file: 'dist/holdline.iife.js', gzip: 13 * KIB },
 ]
 
 describe('bundle size budgets', () => {
