@@ -148,11 +148,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   }
 }
 
-/** A due deadline: run the time rules on its conversation (and routing, when offers change with time). */
+/** A due deadline: run the time rules on its conversation (and routing, for capacity release). */
 async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
   if (deadline.kind === 'purge') return void (await ctx.store.removeClosed(deadline.conversationId))
   await ctx.service.run(deadline.conversationId, () => null)
-  if (deadline.kind === 'capacity' || deadline.kind === 'affinity') await ctx.store.publish({ type: 'routing' })
+  if (deadline.kind === 'capacity') await ctx.store.publish({ type: 'routing' })
 }
 
 /**

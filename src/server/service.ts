@@ -72,7 +72,9 @@ export class ConversationService {
       items: result.items,
     })
     this.emitItems(conversation, result.items, created ? undefined : previous)
-    if (created || conversation.status !== previous.status || conversation.agent?.id !== previous.agent?.id) {
+    const routingChanged =
+      conversation.status !== previous.status || conversation.agent?.id !== previous.agent?.id || conversation.preferredAgentId !== previous.preferredAgentId
+    if (created || routingChanged) {
       await this.store.publish({ type: 'routing' })
     }
   }

@@ -103,27 +103,30 @@ describe('capacity (derived, never counted)', () => {
 describe('routing', () => {
   const agent = (id: string, capacity: number, online = true): AgentRecord => ({ id, name: id, capacity, connections: online ? ['k'] : [] })
   const load = (a: AgentRecord, used: number): AgentLoad => ({ agent: a, used })
-  const at = (now: number) => ({ now, affinityMs: 1_000 })
 
   test('open conversations are offered oldest first to every online agent with room', () => {
     const loads = [load(agent('a1', 2), 1), load(agent('a2', 1), 1), load(agent('a3', 3, false), 0), load(agent('a4', 1), 0)]
-    const offers = computeOffers([opened(20, 'late'), opened(10, 'early'), active(0, 'taken')], loads, at(30))
+    const offers = computeOffers([opened(20, 'late'), opened(10, 'early'), active(0, 'taken')], loads)
     expect(Object.fromEntries(offers)).toEqual({ a1: ['early', 'late'], a4: ['early', 'late'] })
   })
 
   test('a preferred agent gets it alone while online with room, otherwise everyone does', () => {
     const conv = { ...opened(0), preferredAgentId: 'a1' }
-    expect(Object.fromEntries(computeOffers([conv], [load(agent('a1', 1), 0), load(agent('a2', 1), 0)], at(10)))).toEqual({ a1: ['c1'] })
-    expect(Object.fromEntries(computeOffers([conv], [load(agent('a1', 1), 1), load(agent('a2', 1), 0)], at(10)))).toEqual({ a2: ['c1'] })
-    expect(Object.fromEntries(computeOffers([conv], [load(agent('a1', 1, false), 0), load(agent('a2', 1), 0)], at(10)))).toEqual({ a2: ['c1'] })
+    expect(Object.fromEntries(computeOffers([conv], [load(agent('a1', 1), 0), load(agent('a2', 1), 0)]))).toEqual({ a1: ['c1'] })
+    expect(Object.fromEntries(computeOffers([conv], [load(agent('a1', 1), 1), load(agent('a2', 1), 0)]))).toEqual({ a2: ['c1'] })
+    expect(Object.fromEntries(computeOffers([conv], [load(agent('a1', 1, false), 0), load(agent('a2', 1), 0)]))).toEqual({ a2: ['c1'] })
   })
 
-  test('after affinityMs in the queue the preferred agent no longer has it alone', () => {
-    const conv = { ...opened(0), preferredAgentId: 'a1' }
+  test('after affinityMs in the queue the preference lapses and everyone with room is offered it', () => {
+    const cfg1 = config({ affinityMs: 1_000 })
+    const conv = heard({ ...opened(0), preferredAgentId: 'a1' }, 'k1', 't1', 0)
     const loads = [load(agent('a1', 1), 0), load(agent('a2', 1), 0)]
-    expect(Object.fromEntries(computeOffers([conv], loads, at(999)))).toEqual({ a1: ['c1'] })
-    expect(Object.fromEntries(computeOffers([conv], loads, at(1_000)))).toEqual({ a1: ['c1'], a2: ['c1'] })
-    expect(deadlinesFor(conv, 0, config({ affinityMs: 1_000 }))).toContainEqual({ conversationId: 'c1', kind: 'affinity', at: 1_000 })
+    expect(deadlinesFor(conv, 0, cfg1)).toContainEqual({ conversationId: 'c1', kind: 'affinity', at: 1_000 })
+    const before = tick(conv, 999, cfg1).conversation
+    expect(Object.fromEntries(computeOffers([before], loads))).toEqual({ a1: ['c1'] })
+    const after = tick(conv, 1_000, cfg1).conversation
+    expect(after.preferredAgentId).toBeUndefined()
+    expect(Object.fromEntries(computeOffers([after], loads))).toEqual({ a1: ['c1'], a2: ['c1'] })
   })
 })
 

@@ -11,7 +11,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { heard, tabAway } from '../../src/server/engine/presence.js'
-import { capacityUsed, computeOffers, eligibleAgents, type AgentLoad, type RoutingTime } from '../../src/server/engine/routing.js'
+import { capacityUsed, computeOffers, eligibleAgents, type AgentLoad } from '../../src/server/engine/routing.js'
 import { deadlinesFor, tick } from '../../src/server/engine/tick.js'
 import { accept, agentBack, agentGone, canReconnect, customerEnd, reopen, transition } from '../../src/server/engine/transitions.js'
 import type { AgentRecord, Conversation, EngineConfig, Step } from '../../src/server/engine/types.js'
@@ -67,10 +67,6 @@ class EngineWorld {
     this.now = to
   }
 
-  time(): RoutingTime {
-    return { now: this.now, affinityMs: this.cfg.affinityMs }
-  }
-
   loads(): AgentLoad[] {
     return this.agents.map((agent) => ({ agent, used: capacityUsed(agent.id, this.convs, this.now, this.cfg.wrapUpCapacity) }))
   }
@@ -80,7 +76,7 @@ class EngineWorld {
     const conv = this.conv(i)
     const load = this.loads().find((l) => l.agent.id === agentId)
     if (conv.status !== 'open' || !load || load.used >= load.agent.capacity) return false
-    return eligibleAgents(conv, this.loads(), this.time()).includes(agentId)
+    return eligibleAgents(conv, this.loads()).includes(agentId)
   }
 
   agent(id: string): AgentRecord {
@@ -159,7 +155,7 @@ const setup = fc.record({
 /** What both sides must agree on after every event. */
 function view(world: EngineWorld): unknown {
   const loads = world.loads()
-  const offers = computeOffers(world.convs, loads, world.time())
+  const offers = computeOffers(world.convs, loads)
   const byAgent: Record<string, number[]> = {}
   for (const { agent } of loads) {
     const ids = offers.get(agent.id)

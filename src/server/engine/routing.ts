@@ -42,22 +42,14 @@ export function hasRoom(load: AgentLoad): boolean {
   return load.agent.connections.length > 0 && load.used < load.agent.capacity
 }
 
-/** When routing looks, and how long a chat back in the queue waits for its previous agent alone. */
-export interface RoutingTime {
-  now: number
-  affinityMs: number
-}
-
 /**
- * Agents `conv` is offered to: for `affinityMs` after it is back in the queue, its previous agent
- * alone while that agent is online with room (affinity, R10/R11); otherwise, and after that, every
- * online agent with room, so an agent who does not take it back cannot strand the customer.
+ * Agents `conv` is offered to: the preferred agent alone while it is online with room (affinity,
+ * R10/R11, until it lapses after `affinityMs`: see tick.ts), otherwise every online agent with room.
  */
-export function eligibleAgents(conv: Conversation, loads: readonly AgentLoad[], time: RoutingTime): string[] {
+export function eligibleAgents(conv: Conversation, loads: readonly AgentLoad[]): string[] {
   if (conv.status !== 'open') return []
   const withRoom = loads.filter(hasRoom).map((l) => l.agent.id)
-  const preferred = conv.preferredAgentId
-  if (preferred && time.now < conv.statusAt + time.affinityMs && withRoom.includes(preferred)) return [preferred]
+  if (conv.preferredAgentId && withRoom.includes(conv.preferredAgentId)) return [conv.preferredAgentId]
   return withRoom
 }
 
@@ -69,12 +61,11 @@ export function eligibleAgents(conv: Conversation, loads: readonly AgentLoad[], 
 export function computeOffers(
   open: readonly Conversation[],
   loads: readonly AgentLoad[],
-  time: RoutingTime,
 ): Map<string, string[]> {
   const offers = new Map<string, string[]>()
   const queue = [...open].filter((c) => c.status === 'open').sort((a, b) => a.statusAt - b.statusAt || a.createdAt - b.createdAt)
   for (const conv of queue) {
-    for (const agentId of eligibleAgents(conv, loads, time)) {
+    for (const agentId of eligibleAgents(conv, loads)) {
       const list = offers.get(agentId) ?? []
       list.push(conv.id)
       offers.set(agentId, list)

@@ -16,6 +16,11 @@ export function tick(conv: Conversation, now: number, config: EngineConfig): Ste
     return wrapUpDue ? transition(conv, 'closed', 'wrap-up-timeout', now, config) : { conversation: conv, drafts: [] }
   }
   let next = pruneDead(conv, now, config)
+  if (next.status === 'open' && next.preferredAgentId !== undefined && now >= next.statusAt + config.affinityMs) {
+    // Affinity lapses as a change of the record, so routing runs on it however the time is noticed.
+    next = { ...next }
+    delete next.preferredAgentId
+  }
   const live = isCustomerLive(next, now, config)
   const presence = live ? 'connected' : 'disconnected'
   if (presence !== next.presence) next = { ...next, presence }

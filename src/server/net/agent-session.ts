@@ -140,8 +140,8 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     const { store, config } = this.ctx
     const assigned = await store.listConversations({ agentId: agent.id, statuses: ['active', 'wrap-up'] })
     const conversations = await Promise.all(assigned.map((c) => snapshotOf(c, store, config)))
-    const { loads, open, time } = await currentLoads(this.ctx)
-    const offered = open.filter((c) => eligibleAgents(c, loads, time).includes(agent.id)).sort((a, b) => a.statusAt - b.statusAt)
+    const { loads, open } = await currentLoads(this.ctx)
+    const offered = open.filter((c) => eligibleAgents(c, loads).includes(agent.id)).sort((a, b) => a.statusAt - b.statusAt)
     const offers = await Promise.all(offered.map((c) => snapshotOf(c, store, config)))
     for (const s of [...conversations, ...offers]) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0)
     for (const s of offers) this.offered.add(s.id)
@@ -165,10 +165,10 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   }
 
   private async take(agent: AgentIdentity, conv: Conversation): Promise<void> {
-    const { loads, time } = await currentLoads(this.ctx)
+    const { loads } = await currentLoads(this.ctx)
     const load = loads.find((l) => l.agent.id === agent.id)
     if (!load || load.used >= load.agent.capacity) return this.refuse('capacity-full', 'no free capacity', { ref: conv.id })
-    if (!eligibleAgents(conv, loads, time).includes(agent.id)) return this.refuse('forbidden', 'this conversation is not offered to you', { ref: conv.id })
+    if (!eligibleAgents(conv, loads).includes(agent.id)) return this.refuse('forbidden', 'this conversation is not offered to you', { ref: conv.id })
     const info = { id: agent.id, name: agent.name }
     const r = await this.ctx.service.run(conv.id, (c, now) => (c.status === 'open' ? accept(c, info, now, this.ctx.config) : null))
     if (!r || r.previous.status !== 'open' || r.conversation.agent?.id !== agent.id) {

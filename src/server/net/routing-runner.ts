@@ -2,14 +2,14 @@
  * Turns the pure routing decision into frames for this process's agent connections: `offer` for
  * new offers, `offer-withdrawn` for withdrawn ones, `capacity` when capacity in use changed.
  */
-import { capacityUsed, computeOffers, type AgentLoad, type RoutingTime } from '../engine/routing.js'
+import { capacityUsed, computeOffers, type AgentLoad } from '../engine/routing.js'
 import type { Conversation } from '../engine/types.js'
 import type { AgentConnection } from './agent-session.js'
 import type { ServerContext } from './context.js'
 import { snapshotOf } from './snapshot.js'
 
 /** Current load of every known agent, derived from the conversations assigned to it. */
-export async function currentLoads(ctx: ServerContext): Promise<{ loads: AgentLoad[]; open: Conversation[]; time: RoutingTime }> {
+export async function currentLoads(ctx: ServerContext): Promise<{ loads: AgentLoad[]; open: Conversation[] }> {
   const [open, assigned, agents] = await Promise.all([
     ctx.store.listConversations({ statuses: ['open'] }),
     ctx.store.listConversations({ statuses: ['active', 'wrap-up'] }),
@@ -17,7 +17,7 @@ export async function currentLoads(ctx: ServerContext): Promise<{ loads: AgentLo
   ])
   const now = ctx.now()
   const loads = agents.map((agent) => ({ agent, used: capacityUsed(agent.id, assigned, now, ctx.config.wrapUpCapacity) }))
-  return { loads, open, time: { now, affinityMs: ctx.config.affinityMs } }
+  return { loads, open }
 }
 
 /**
@@ -54,8 +54,8 @@ export class RoutingRunner {
   private async run(): Promise<void> {
     const agents = this.ctx.hub.allAgents().filter((a) => a.agent !== undefined)
     if (agents.length === 0) return
-    const { loads, open, time } = await currentLoads(this.ctx)
-    const offers = computeOffers(open, loads, time)
+    const { loads, open } = await currentLoads(this.ctx)
+    const offers = computeOffers(open, loads)
     const byId = new Map(open.map((c) => [c.id, c]))
     for (const conn of agents) {
       const identity = conn.agent
