@@ -91,10 +91,10 @@ function agentSteps(random: Random, agent: number, s: PlanSettings): PlanStep[] 
   for (let at = random.between(1_000, 2_500); at < s.durationMs; at += random.between(1_000, 3_000)) {
     steps.push({ at, type: 'agent-end', agent })
   }
-  if (random.chance(0.5)) steps.push({ at: random.between(0, s.durationMs), type: 'agent-cut', agent })
-  if (random.chance(0.5)) {
-    const ms = random.between(s.agentGraceMs / 3, s.agentGraceMs * 2)
-    steps.push({ at: random.between(0, Math.max(0, s.durationMs - ms)), type: 'agent-offline', agent, ms })
+  // About once per agent per 12 s: a blip, or a longer absence either side of the agent grace window.
+  for (let at = random.between(0, 12_000); at < s.durationMs; at += random.between(8_000, 16_000)) {
+    if (random.chance(0.5)) steps.push({ at, type: 'agent-cut', agent })
+    else steps.push({ at, type: 'agent-offline', agent, ms: random.between(s.agentGraceMs / 3, s.agentGraceMs * 2) })
   }
   return steps
 }
