@@ -70,7 +70,7 @@ export function createConversation(
     statusAt: now,
     lastSeq: 0,
     lastHeardAt: now,
-    connections: { [connection.id]: { tabId: connection.tabId, lastHeardAt: now } },
+    connections: [{ id: connection.id, tabId: connection.tabId, lastHeardAt: now }],
     presence: 'connected',
   }
   return { conversation, drafts: [{ kind: 'status', status: 'open', reason: 'customer-started', at: now }] }
