@@ -12,7 +12,7 @@ import type { ServerEvents } from './engine/events.js'
 import { deadAfterMs } from './engine/presence.js'
 import type { Deadline, EngineConfig } from './engine/types.js'
 import type { ServerContext } from './net/context.js'
-import { attachEndpoints, type AnyConnection } from './net/endpoints.js'
+import { attachEndpoints, type Connections } from './net/endpoints.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
@@ -121,7 +121,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     ctx.closing = true
     clearInterval(sweep)
     scheduler.stop()
-    for (const conn of connections) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
+    for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
     await routing.idle()
     for (const client of wss.clients) client.terminate()
     wss.close()
@@ -153,11 +153,11 @@ async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
  * Half-open sockets (a phone that lost its network keeps nothing open, but the server's side stays
  * OPEN): probe each socket with a protocol ping and drop the ones silent past the dead-connection limit.
  */
-function sweepDead(ctx: ServerContext, connections: Set<AnyConnection>): void {
+function sweepDead(ctx: ServerContext, connections: Connections): void {
   const limit = deadAfterMs(ctx.config)
   const now = ctx.now()
   const helloTimeout = ctx.options.limits.helloTimeoutMs
-  for (const conn of connections) {
+  for (const conn of connections.values()) {
     if (now - conn.lastAliveAt > limit) conn.ws.terminate()
     else if (!conn.greeted && now - conn.openedAt > helloTimeout) conn.refuse('not-ready', 'no hello or auth in time', { fatal: true })
     else conn.ws.ping(undefined, undefined, () => {})

@@ -13,39 +13,73 @@ import { newConnectionId } from './tokens.js'
 /** Every open connection, for the dead-socket sweep and close(). */
 export type AnyConnection = CustomerConnection | AgentConnection
 
+/** The open connections, by their socket. */
+export type Connections = Map<WebSocket, AnyConnection>
+
 /**
- * Attaches the endpoints to `http`. Returns the live connection set.
- * @example const connections = attachEndpoints(ctx, httpServer)
+ * Attaches the endpoints to `http`. Returns the live connections.
+ * @example const { connections } = attachEndpoints(ctx, httpServer)
  */
-export function attachEndpoints(ctx: ServerContext, http: HttpServer): { wss: WebSocketServer; connections: Set<AnyConnection> } {
+export function attachEndpoints(ctx: ServerContext, http: HttpServer): { wss: WebSocketServer; connections: Connections } {
   // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
   const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
-  const connections = new Set<AnyConnection>()
+  const connections: Connections = new Map()
+  const listeners = socketListeners(ctx, connections)
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path !== '/v1/customer' && path !== '/v1/agent') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, req, path, connections))
+    const origin = req.headers.origin
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, path, connections, listeners))
   })
   return { wss, connections }
 }
 
-function onSocket(ctx: ServerContext, ws: WebSocket, req: IncomingMessage, path: string, connections: Set<AnyConnection>): void {
-  const side = path === '/v1/agent' ? 'agent' : 'customer'
-  const conn = side === 'agent' ? new AgentConnection(newConnectionId(), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
-  if (ctx.closing) return conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
-  if (!originAllowed(ctx.options.allowedOrigins, req.headers.origin)) {
-    return conn.refuse('origin-forbidden', `origin ${req.headers.origin ?? ''} is not allowed`, { fatal: true })
+interface Listeners {
+  message(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void
+  pong(this: WebSocket): void
+  error(this: WebSocket, error: Error): void
+  close(this: WebSocket): void
+}
+
+/**
+ * One set of socket listeners per server, not per socket: each finds its connection from the socket
+ * it is called on, so an idle connection costs no closures.
+ */
+function socketListeners(ctx: ServerContext, connections: Connections): Listeners {
+  return {
+    message(data, isBinary) {
+      connections.get(this)?.receive(data, isBinary)
+    },
+    pong() {
+      const conn = connections.get(this)
+      if (conn) conn.lastAliveAt = ctx.now()
+    },
+    error(error) {
+      ctx.events.emit('error', { error, context: `${connections.get(this)?.side ?? 'unknown'}:socket` })
+    },
+    close() {
+      const conn = connections.get(this)
+      if (!conn) return
+      connections.delete(this)
+      ctx.metrics.connections[conn.side] -= 1
+      void conn.onClose()
+    },
   }
-  connections.add(conn)
-  ctx.metrics.connections[side] += 1
-  ws.on('message', (data, isBinary) => conn.receive(data, isBinary))
-  ws.on('error', (error) => ctx.events.emit('error', { error, context: `${side}:socket` }))
-  ws.on('close', () => {
-    connections.delete(conn)
-    ctx.metrics.connections[side] -= 1
-    void conn.onClose()
-  })
+}
+
+function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, path: string, connections: Connections, listeners: Listeners): void {
+  const conn = path === '/v1/agent' ? new AgentConnection(newConnectionId(), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
+  if (ctx.closing) return conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
+  if (!originAllowed(ctx.options.allowedOrigins, origin)) {
+    return conn.refuse('origin-forbidden', `origin ${origin ?? ''} is not allowed`, { fatal: true })
+  }
+  connections.set(ws, conn)
+  ctx.metrics.connections[conn.side] += 1
+  ws.on('message', listeners.message)
+  ws.on('pong', listeners.pong)
+  ws.on('error', listeners.error)
+  ws.on('close', listeners.close)
 }
