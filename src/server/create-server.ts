@@ -110,7 +110,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const { ctx, routing, scheduler, unsubscribe } = assemble(o, await storeOf(o))
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
-  const { wss, connections } = attachEndpoints(ctx, http)
+  const { wss, connections, refused } = attachEndpoints(ctx, http)
   await listen(http, o.port, o.host)
   scheduler.start()
   const sweep = setInterval(() => sweepDead(ctx, connections), Math.min(o.heartbeatMs, 5_000))
@@ -123,7 +123,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     scheduler.stop()
     for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
     await routing.idle()
-    for (const client of wss.clients) client.terminate()
+    for (const ws of [...connections.keys(), ...refused]) ws.terminate()
     wss.close()
     const httpClosed = new Promise<void>((r) => http.close(() => r()))
     // Browsers hold keep-alive connections open; waiting for them would make close() hang.

@@ -16,15 +16,25 @@ export type AnyConnection = CustomerConnection | AgentConnection
 /** The open connections, by their socket. */
 export type Connections = Map<WebSocket, AnyConnection>
 
+/** What the endpoints hold open. */
+export interface Endpoints {
+  wss: WebSocketServer
+  /** Connections accepted and not yet closed. */
+  connections: Connections
+  /** Sockets refused (an error frame, then a close) whose close has not completed yet. */
+  refused: Set<WebSocket>
+}
+
 /**
- * Attaches the endpoints to `http`. Returns the live connections.
+ * Attaches the endpoints to `http`.
  * @example const { connections } = attachEndpoints(ctx, httpServer)
  */
-export function attachEndpoints(ctx: ServerContext, http: HttpServer): { wss: WebSocketServer; connections: Connections } {
+export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints {
   // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
-  const connections: Connections = new Map()
-  const listeners = socketListeners(ctx, connections)
+  // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
+  const endpoints: Endpoints = { wss, connections: new Map(), refused: new Set() }
+  const listeners = socketListeners(ctx, endpoints)
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path !== '/v1/customer' && path !== '/v1/agent') {
@@ -32,9 +42,9 @@ export function attachEndpoints(ctx: ServerContext, http: HttpServer): { wss: We
       return
     }
     const origin = req.headers.origin
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, path, connections, listeners))
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, path, endpoints, listeners))
   })
-  return { wss, connections }
+  return endpoints
 }
 
 interface Listeners {
@@ -42,13 +52,14 @@ interface Listeners {
   pong(this: WebSocket): void
   error(this: WebSocket, error: Error): void
   close(this: WebSocket): void
+  refusedClose(this: WebSocket): void
 }
 
 /**
  * One set of socket listeners per server, not per socket: each finds its connection from the socket
  * it is called on, so an idle connection costs no closures.
  */
-function socketListeners(ctx: ServerContext, connections: Connections): Listeners {
+function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints): Listeners {
   return {
     message(data, isBinary) {
       connections.get(this)?.receive(data, isBinary)
@@ -58,7 +69,7 @@ function socketListeners(ctx: ServerContext, connections: Connections): Listener
       if (conn) conn.lastAliveAt = ctx.now()
     },
     error(error) {
-      ctx.events.emit('error', { error, context: `${connections.get(this)?.side ?? 'unknown'}:socket` })
+      ctx.events.emit('error', { error, context: `${connections.get(this)?.side ?? 'refused'}:socket` })
     },
     close() {
       const conn = connections.get(this)
@@ -67,16 +78,24 @@ function socketListeners(ctx: ServerContext, connections: Connections): Listener
       ctx.metrics.connections[conn.side] -= 1
       void conn.onClose()
     },
+    refusedClose() {
+      refused.delete(this)
+    },
   }
 }
 
-function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, path: string, connections: Connections, listeners: Listeners): void {
+function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
   const conn = path === '/v1/agent' ? new AgentConnection(newConnectionId(), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
-  if (ctx.closing) return conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
-  if (!originAllowed(ctx.options.allowedOrigins, origin)) {
+  const allowed = originAllowed(ctx.options.allowedOrigins, origin)
+  if (ctx.closing || !allowed) {
+    endpoints.refused.add(ws)
+    ws.on('close', listeners.refusedClose)
+    // A bad frame before the close completes would otherwise be an uncaught 'error' event.
+    ws.on('error', listeners.error)
+    if (ctx.closing) return conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
     return conn.refuse('origin-forbidden', `origin ${origin ?? ''} is not allowed`, { fatal: true })
   }
-  connections.set(ws, conn)
+  endpoints.connections.set(ws, conn)
   ctx.metrics.connections[conn.side] += 1
   ws.on('message', listeners.message)
   ws.on('pong', listeners.pong)
