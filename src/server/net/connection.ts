@@ -38,7 +38,7 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
   private tokens: number
   private countedAt: number
   /** Frames are handled one at a time, in arrival order; undefined when none is pending. */
-  private queue: Promise<void> | undefined
+  private queue: Promise<void> | undefined = undefined
 
   constructor(
     readonly id: string,

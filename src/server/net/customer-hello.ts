@@ -10,6 +10,9 @@ import { stepOf } from '../service.js'
 import type { CustomerConnection } from './customer-session.js'
 import { hashToken, newConversationId, newToken, tokenMatches } from './tokens.js'
 
+/** Customers who give no details share this one record rather than holding an empty one each. */
+const NO_DETAILS: Conversation['customer'] = Object.freeze({})
+
 /** How a new chat relates to the one the client named. */
 interface NewChatContext {
   reason?: NewChatReason
@@ -98,7 +101,8 @@ async function reconnect(conn: CustomerConnection, conv: Conversation, hello: He
 
 async function newChat(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext): Promise<void> {
   const token = newToken()
-  const init = { id: newConversationId(), widgetId: hello.widgetId, customer: { ...hello.customer }, tokenHash: hashToken(token) }
+  const customer = hello.customer ? { ...hello.customer } : NO_DETAILS
+  const init = { id: newConversationId(), widgetId: hello.widgetId, customer, tokenHash: hashToken(token) }
   const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
   const result = await conn.ctx.service.create(step)
   const extra: Partial<WelcomeFrame> = { resumed: false }

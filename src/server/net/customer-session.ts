@@ -15,12 +15,13 @@ import { handleHello } from './customer-hello.js'
 
 /** A customer connection. */
 export class CustomerConnection extends Connection<ServerToCustomerFrame> {
-  tabId: string | undefined
-  conversationId: string | undefined
+  // Every field starts set (to undefined if need be) so V8 keeps them all inside the object.
+  tabId: string | undefined = undefined
+  conversationId: string | undefined = undefined
   /** Highest seq sent on this socket: nothing at or below it is sent again. */
   sentSeq = 0
   /** Items recorded while the replay is read, sent right after it; undefined when not replaying. */
-  private buffered: TranscriptItem[] | undefined
+  private buffered: TranscriptItem[] | undefined = undefined
 
   get side(): Side {
     return 'customer'
