@@ -63,8 +63,12 @@ export function createConversation(
   connection: { id: string; tabId: string },
   now: number,
 ): Step {
+  // Every field spelled out in one literal: V8 then keeps them all inside the object.
   const conversation: Conversation = {
-    ...init,
+    id: init.id,
+    widgetId: init.widgetId,
+    customer: init.customer,
+    tokenHash: init.tokenHash,
     status: 'open',
     createdAt: now,
     statusAt: now,
