@@ -120,9 +120,9 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     return true
   }
 
-  /** Limits the frame parsers enforce. */
-  get parseLimits(): { maxFrameBytes: number; maxTextLength: number } {
-    return { maxFrameBytes: this.limits.maxFrameBytes, maxTextLength: this.limits.maxTextLength }
+  /** Limits the frame parsers enforce: the server's one limits object, so parsers can cache by it. */
+  get parseLimits(): Limits {
+    return this.limits
   }
 
   /**
