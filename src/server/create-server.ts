@@ -94,7 +94,7 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
     fire: (d) => fire(ctx, d),
     onError: (error) => events.emit('error', { error, context: 'scheduler' }),
   })
-  service.deadlinesChanged = () => scheduler.poke()
+  service.deadlinesChanged = (earliest) => scheduler.written(earliest)
   return { ctx, routing, scheduler, unsubscribe }
 }
 
@@ -151,18 +151,23 @@ async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
 
 /**
  * Half-open sockets (a phone that lost its network keeps nothing open, but the server's side stays
- * OPEN): probe each socket with a protocol ping and drop the ones silent past the dead-connection limit.
+ * OPEN): probe silent sockets with a protocol ping and drop the ones silent past the dead-connection
+ * limit. A socket heard within the last heartbeat is not probed: clients ping once per heartbeat, so
+ * an idle server sends nothing to its healthy sockets (and allocates nothing for them).
  */
 function sweepDead(ctx: ServerContext, connections: Connections): void {
   const limit = deadAfterMs(ctx.config)
   const now = ctx.now()
   const helloTimeout = ctx.options.limits.helloTimeoutMs
   for (const conn of connections.values()) {
-    if (now - conn.lastAliveAt > limit) conn.ws.terminate()
+    const silent = now - conn.lastAliveAt
+    if (silent > limit) conn.ws.terminate()
     else if (!conn.greeted && now - conn.openedAt > helloTimeout) conn.refuse('not-ready', 'no hello or auth in time', { fatal: true })
-    else conn.ws.ping(undefined, undefined, () => {})
+    else if (silent >= ctx.config.heartbeatMs) conn.ws.ping(undefined, undefined, ignore)
   }
 }
+
+function ignore(): void {}
 
 function listen(http: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
