@@ -11,29 +11,32 @@ export interface AppliedStep {
   conversation: Conversation
   items: TranscriptItem[]
   /** Client ids already recorded before this step, with their original ack. */
-  duplicates: Map<string, RecordedAck>
+  duplicates: ReadonlyMap<string, RecordedAck>
   /** Acks of the messages this step records. */
-  recorded: Map<string, RecordedAck>
+  recorded: ReadonlyMap<string, RecordedAck>
 }
+
+/** No acks: shared by every step without client messages (most are heartbeats), read-only. */
+export const NO_ACKS: ReadonlyMap<string, RecordedAck> = new Map()
 
 export function applyDrafts(previous: Conversation, step: Step, knownAck: (clientId: string) => RecordedAck | undefined): AppliedStep {
   const items: TranscriptItem[] = []
-  const duplicates = new Map<string, RecordedAck>()
-  const recorded = new Map<string, RecordedAck>()
+  let duplicates: Map<string, RecordedAck> | undefined
+  let recorded: Map<string, RecordedAck> | undefined
   let seq = previous.lastSeq
   for (const draft of step.drafts) {
     const clientId = draft.kind === 'message' ? draft.clientId : undefined
-    const known = clientId ? (recorded.get(clientId) ?? knownAck(clientId)) : undefined
+    const known = clientId ? (recorded?.get(clientId) ?? knownAck(clientId)) : undefined
     if (clientId && known) {
-      duplicates.set(clientId, known)
+      ;(duplicates ??= new Map()).set(clientId, known)
       continue
     }
     seq += 1
     const item = toItem(draft, seq, previous.id)
     items.push(item)
-    if (clientId && item.kind === 'message') recorded.set(clientId, { seq, messageId: item.id })
+    if (clientId && item.kind === 'message') (recorded ??= new Map()).set(clientId, { seq, messageId: item.id })
   }
-  return { conversation: { ...step.conversation, lastSeq: seq }, items, duplicates, recorded }
+  return { conversation: { ...step.conversation, lastSeq: seq }, items, duplicates: duplicates ?? NO_ACKS, recorded: recorded ?? NO_ACKS }
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { TranscriptItem } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
-import { applyDrafts } from './apply-drafts.js'
+import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
 import type {
   BusMessage,
@@ -49,7 +49,7 @@ export class MemoryStore implements Store {
     const entry = this.entries.get(id)
     if (!entry) return undefined
     const step = mutate(entry.conversation)
-    if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: new Map() }
+    if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: NO_ACKS }
     return this.apply(entry, step)
   }
 
