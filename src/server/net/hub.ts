@@ -47,8 +47,11 @@ export class Hub {
   }
 
   private changed(conv: Conversation, previous: Conversation | undefined, items: TranscriptItem[]): void {
-    for (const customer of this.customers.get(conv.id) ?? []) customer.deliver(items)
     const presenceChanged = previous !== undefined && previous.presence !== conv.presence
+    // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
+    if (items.length === 0 && !presenceChanged) return
+    for (const customer of this.customers.get(conv.id) ?? []) customer.deliver(items)
+    if (this.agents.size === 0) return
     for (const agent of this.agentsFor(conv, previous)) {
       agent.deliver(conv.id, items)
       if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config) })
