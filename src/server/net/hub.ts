@@ -7,36 +7,36 @@ import type { Conversation, EngineConfig } from '../engine/types.js'
 import type { BusMessage } from '../store/types.js'
 import type { AgentConnection } from './agent-session.js'
 import type { CustomerConnection } from './customer-session.js'
+import { Registry } from './registry.js'
 
 /** Registry of local connections. @example hub.deliver({ type: 'routing' }) */
 export class Hub {
-  // Lists rather than Sets: nearly every conversation has one socket here, and a Set costs ~100 bytes more.
-  readonly customers = new Map<string, CustomerConnection[]>()
-  readonly agents = new Map<string, AgentConnection[]>()
+  readonly customers = new Registry<CustomerConnection>()
+  readonly agents = new Registry<AgentConnection>()
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
 
   constructor(private readonly config: EngineConfig) {}
 
   addCustomer(conversationId: string, conn: CustomerConnection): void {
-    add(this.customers, conversationId, conn)
+    this.customers.add(conversationId, conn)
   }
 
   removeCustomer(conversationId: string, conn: CustomerConnection): void {
-    remove(this.customers, conversationId, conn)
+    this.customers.remove(conversationId, conn)
   }
 
   addAgent(agentId: string, conn: AgentConnection): void {
-    add(this.agents, agentId, conn)
+    this.agents.add(agentId, conn)
   }
 
   removeAgent(agentId: string, conn: AgentConnection): void {
-    remove(this.agents, agentId, conn)
+    this.agents.remove(agentId, conn)
   }
 
   /** All local agent connections. */
   allAgents(): AgentConnection[] {
-    return [...this.agents.values()].flat()
+    return this.agents.all()
   }
 
   /** Handles one message from the store's fan-out. */
@@ -50,7 +50,7 @@ export class Hub {
     const presenceChanged = previous !== undefined && previous.presence !== conv.presence
     // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
     if (items.length === 0 && !presenceChanged) return
-    for (const customer of this.customers.get(conv.id) ?? []) customer.deliver(items)
+    for (const customer of this.customers.get(conv.id)) customer.deliver(items)
     if (this.agents.size === 0) return
     for (const agent of this.agentsFor(conv, previous)) {
       agent.deliver(conv.id, items)
@@ -62,7 +62,7 @@ export class Hub {
   private agentsFor(conv: Conversation, previous: Conversation | undefined): Set<AgentConnection> {
     const out = new Set<AgentConnection>()
     for (const id of [conv.agent?.id, previous?.agent?.id]) {
-      if (id) for (const a of this.agents.get(id) ?? []) out.add(a)
+      if (id) for (const a of this.agents.get(id)) out.add(a)
     }
     for (const a of this.allAgents()) if (a.offered.has(conv.id)) out.add(a)
     return out
@@ -71,23 +71,9 @@ export class Hub {
   /** Typing goes to the customer's tabs, or to the assigned agent's consoles; never recorded. */
   private typing(conversationId: string, from: 'customer' | 'agent', agentId: string | undefined): void {
     if (from === 'agent') {
-      for (const c of this.customers.get(conversationId) ?? []) c.send({ type: 'typing', from })
+      for (const c of this.customers.get(conversationId)) c.send({ type: 'typing', from })
       return
     }
-    for (const a of (agentId && this.agents.get(agentId)) || []) a.send({ type: 'typing', from, conversationId })
+    for (const a of agentId ? this.agents.get(agentId) : []) a.send({ type: 'typing', from, conversationId })
   }
-}
-
-function add<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key)
-  if (!list) map.set(key, [value])
-  else if (!list.includes(value)) list.push(value)
-}
-
-function remove<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key)
-  if (!list) return
-  const rest = list.filter((v) => v !== value)
-  if (rest.length === 0) map.delete(key)
-  else map.set(key, rest)
 }
