@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../protocol/codes.js'
 import type { ErrorFrame, ServerToAgentFrame, ServerToCustomerFrame } from '../../protocol/frames.js'
 import type { Limits } from '../../protocol/limits.js'
 import type { ServerContext } from './context.js'
-import { refill } from './rate-limit.js'
+import { refill, TOKEN } from './rate-limit.js'
 
 /** Any frame the server sends. */
 export type ServerFrame = ServerToCustomerFrame | ServerToAgentFrame
@@ -34,7 +34,7 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
   /** A `hello` or `auth` arrived: the peer speaks the protocol (not merely holds a socket open). */
   greeted = false
   closed = false
-  /** Rate limit: frames that may still be sent now, and when they were last counted. */
+  /** Rate limit: milli-tokens left (one frame costs a TOKEN), and when they were last counted. */
   private tokens: number
   private countedAt: number
   /** Frames are handled one at a time, in arrival order; undefined when none is pending. */
@@ -47,7 +47,7 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
   ) {
     this.lastAliveAt = ctx.now()
     this.openedAt = this.lastAliveAt
-    this.tokens = ctx.options.limits.burstFrames
+    this.tokens = ctx.options.limits.burstFrames * TOKEN
     this.countedAt = this.lastAliveAt
   }
 
@@ -115,8 +115,8 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     const now = this.ctx.now()
     this.tokens = refill(this.tokens, now - this.countedAt, this.limits.maxFramesPerSecond, this.limits.burstFrames)
     this.countedAt = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
+    if (this.tokens < TOKEN) return false
+    this.tokens -= TOKEN
     return true
   }
 
