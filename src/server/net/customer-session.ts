@@ -129,7 +129,7 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
     this.ctx.hub.addCustomer(conv.id, this)
     try {
       const items = await this.ctx.store.transcript(conv.id, afterSeq)
-      const buffered = this.buffered
+      const buffered = this.buffered ?? []
       this.buffered = undefined
       this.deliver([...items, ...buffered])
     } finally {
