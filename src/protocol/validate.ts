@@ -36,7 +36,8 @@ const req = (check: Check) => ({ check })
 const opt = (check: Check) => ({ check, optional: true })
 
 function fieldError(value: Record<string, unknown>, shape: Shape): string | undefined {
-  for (const [key, rule] of Object.entries(shape)) {
+  for (const key in shape) {
+    const rule = shape[key] as Shape[string]
     const field = value[key]
     if (field === undefined) {
       if (!rule.optional) return `missing field "${key}"`
@@ -141,9 +142,16 @@ function byteLength(raw: string): number {
   return typeof TextEncoder === 'undefined' ? raw.length * 3 : new TextEncoder().encode(raw).length
 }
 
+/** True when `raw` is longer than `max` bytes of UTF-8; encodes only when the length cannot tell. */
+function tooManyBytes(raw: string, max: number): boolean {
+  if (raw.length > max) return true
+  // At most three bytes per UTF-16 unit: short frames (every ping) need no encoding.
+  return raw.length * 3 > max && byteLength(raw) > max
+}
+
 function parseWith<F>(raw: unknown, shapes: Record<string, Shape>, limits: ParseLimits): ParseResult<F> {
   if (typeof raw !== 'string') return { ok: false, code: 'bad-json', message: 'frames are JSON text' }
-  if (raw.length > limits.maxFrameBytes || byteLength(raw) > limits.maxFrameBytes)
+  if (tooManyBytes(raw, limits.maxFrameBytes))
     return { ok: false, code: 'frame-too-large', message: `frames are limited to ${limits.maxFrameBytes} bytes` }
   let value: unknown
   try {
@@ -173,14 +181,24 @@ const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFrameBytes: DEFAULT_LIMITS.maxFra
 // Server frames carry whole transcripts (agent `ready`): no size limit on what a client accepts.
 const UNLIMITED: ParseLimits = { maxFrameBytes: Number.POSITIVE_INFINITY, maxTextLength: Number.POSITIVE_INFINITY }
 
+// The shapes for each limits object, made once: a server parses every ping with them.
+const customerCache = new WeakMap<ParseLimits, Record<string, Shape>>()
+const agentCache = new WeakMap<ParseLimits, Record<string, Shape>>()
+
+function shapesFor(cache: WeakMap<ParseLimits, Record<string, Shape>>, limits: ParseLimits, make: (l: ParseLimits) => Record<string, Shape>): Record<string, Shape> {
+  let shapes = cache.get(limits)
+  if (!shapes) cache.set(limits, (shapes = make(limits)))
+  return shapes
+}
+
 /** Parse a frame a customer sent. */
 export function parseCustomerFrame(raw: unknown, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParseResult<CustomerFrame> {
-  return parseWith(raw, customerShapes(limits), limits)
+  return parseWith(raw, shapesFor(customerCache, limits, customerShapes), limits)
 }
 
 /** Parse a frame an agent sent. */
 export function parseAgentFrame(raw: unknown, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParseResult<AgentFrame> {
-  return parseWith(raw, agentShapes(limits), limits)
+  return parseWith(raw, shapesFor(agentCache, limits, agentShapes), limits)
 }
 
 /** Parse a frame the server sent to a customer. */

@@ -12,7 +12,7 @@ import type { ServerEvents } from './engine/events.js'
 import { deadAfterMs } from './engine/presence.js'
 import type { Deadline, EngineConfig } from './engine/types.js'
 import type { ServerContext } from './net/context.js'
-import { attachEndpoints, type AnyConnection } from './net/endpoints.js'
+import { attachEndpoints, type Connections } from './net/endpoints.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
@@ -96,7 +96,7 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
     fire: (d) => fire(ctx, d),
     onError: (error) => events.emit('error', { error, context: 'scheduler' }),
   })
-  service.deadlinesChanged = () => scheduler.poke()
+  service.deadlinesChanged = (earliest) => scheduler.written(earliest)
   return { ctx, routing, scheduler, unsubscribe }
 }
 
@@ -112,7 +112,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const { ctx, routing, scheduler, unsubscribe } = assemble(o, await storeOf(o))
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
-  const { wss, connections, departed } = attachEndpoints(ctx, http)
+  const { wss, connections, refused, departed } = attachEndpoints(ctx, http)
   await listen(http, o.port, o.host)
   scheduler.start()
   const sweep = setInterval(() => sweepDead(ctx, connections), Math.min(o.heartbeatMs, 5_000))
@@ -123,9 +123,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     ctx.closing = true
     clearInterval(sweep)
     scheduler.stop()
-    for (const conn of connections) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
+    for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
     await routing.idle()
-    for (const client of wss.clients) client.terminate()
+    for (const ws of [...connections.keys(), ...refused]) ws.terminate()
     wss.close()
     const httpClosed = new Promise<void>((r) => http.close(() => r()))
     // Browsers hold keep-alive connections open; waiting for them would make close() hang.
@@ -157,18 +157,23 @@ async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
 
 /**
  * Half-open sockets (a phone that lost its network keeps nothing open, but the server's side stays
- * OPEN): probe each socket with a protocol ping and drop the ones silent past the dead-connection limit.
+ * OPEN): probe silent sockets with a protocol ping and drop the ones silent past the dead-connection
+ * limit. A socket heard within the last heartbeat is not probed: clients ping once per heartbeat, so
+ * an idle server sends nothing to its healthy sockets (and allocates nothing for them).
  */
-function sweepDead(ctx: ServerContext, connections: Set<AnyConnection>): void {
+function sweepDead(ctx: ServerContext, connections: Connections): void {
   const limit = deadAfterMs(ctx.config)
   const now = ctx.now()
   const helloTimeout = ctx.options.limits.helloTimeoutMs
-  for (const conn of connections) {
-    if (now - conn.lastAliveAt > limit) conn.ws.terminate()
+  for (const conn of connections.values()) {
+    const silent = now - conn.lastAliveAt
+    if (silent > limit) conn.ws.terminate()
     else if (!conn.greeted && now - conn.openedAt > helloTimeout) conn.refuse('not-ready', 'no hello or auth in time', { fatal: true })
-    else conn.ws.ping(undefined, undefined, () => {})
+    else if (silent >= ctx.config.heartbeatMs) conn.ws.ping(undefined, undefined, ignore)
   }
 }
+
+function ignore(): void {}
 
 function listen(http: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {

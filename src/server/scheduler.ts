@@ -19,11 +19,13 @@ export interface SchedulerDeps {
 /**
  * @example
  * const scheduler = new DeadlineScheduler({ store, now: Date.now, pollMs: 250, fire, onError })
- * scheduler.start(); scheduler.poke() // after writing a deadline
+ * scheduler.start(); scheduler.written(at) // after writing deadlines, the earliest due at `at`
  */
 export class DeadlineScheduler {
   private poll: ReturnType<typeof setInterval> | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** The deadline the timer is set for. */
+  private armedAt: number | undefined
   private running = false
   private again = false
   private stopped = false
@@ -33,6 +35,17 @@ export class DeadlineScheduler {
   start(): void {
     this.poll = setInterval(() => this.poke(), this.deps.pollMs)
     this.poll.unref?.()
+    this.poke()
+  }
+
+  /**
+   * Deadlines were written here, the earliest at `earliest` (undefined: none). Only one before the
+   * armed timer needs a check now; the rest are found when the timer fires. Every heartbeat of every
+   * customer moves a deadline, so this spares each of them a round through the store.
+   */
+  written(earliest: number | undefined): void {
+    if (earliest === undefined) return
+    if (!this.running && this.armedAt !== undefined && earliest >= this.armedAt) return
     this.poke()
   }
 
@@ -69,7 +82,9 @@ export class DeadlineScheduler {
   private arm(next: number | undefined): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
+    this.armedAt = undefined
     if (next === undefined || this.stopped) return
+    this.armedAt = next
     const delay = Math.max(0, Math.min(next - this.deps.now(), 2_147_483_647))
     this.timer = setTimeout(() => this.poke(), delay)
     this.timer.unref?.()

@@ -6,7 +6,7 @@ import type { Emitter } from 'nanoevents'
 import type { TranscriptItem } from '../protocol/frames.js'
 import type { ServerEvents } from './engine/events.js'
 import { deadlinesFor, tick } from './engine/tick.js'
-import type { Conversation, EngineConfig, Step } from './engine/types.js'
+import type { Conversation, Deadline, EngineConfig, Step } from './engine/types.js'
 import type { Store, TransactResult } from './store/types.js'
 
 /** An engine operation on one conversation: `null` changes nothing (time rules still apply). */
@@ -28,8 +28,8 @@ export function withTick(step: Step, now: number, config: EngineConfig): Step {
  * @example await service.run(id, (conv, now) => customerEnd(conv, now, config))
  */
 export class ConversationService {
-  /** Called after deadlines were written, so the scheduler can re-arm. */
-  deadlinesChanged: () => void = () => {}
+  /** Called after deadlines were written, with the earliest (if any), so the scheduler can re-arm. */
+  deadlinesChanged: (earliest: number | undefined) => void = () => {}
 
   constructor(
     readonly store: Store,
@@ -61,8 +61,9 @@ export class ConversationService {
   private async after(result: TransactResult, now: number, created: boolean): Promise<void> {
     const { conversation, previous } = result
     if (created || conversation !== previous) {
-      await this.store.setDeadlines(conversation.id, deadlinesFor(conversation, now, this.config))
-      this.deadlinesChanged()
+      const deadlines = deadlinesFor(conversation, now, this.config)
+      await this.store.setDeadlines(conversation.id, deadlines)
+      this.deadlinesChanged(earliestOf(deadlines))
     }
     if (!created && conversation === previous) return
     await this.store.publish({
@@ -104,4 +105,10 @@ export class ConversationService {
       this.events.emit('error', { error, context: `listener:${event}` })
     }
   }
+}
+
+function earliestOf(deadlines: readonly Deadline[]): number | undefined {
+  let earliest: number | undefined
+  for (const d of deadlines) if (earliest === undefined || d.at < earliest) earliest = d.at
+  return earliest
 }

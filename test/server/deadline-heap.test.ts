@@ -28,6 +28,15 @@ describe('DeadlineHeap', () => {
     expect(heap.next()).toBeUndefined()
   })
 
+  it('keeps one entry for a deadline restated by every replace', () => {
+    const heap = new DeadlineHeap()
+    // An idle customer's pings: the liveness deadline moves, the queue deadline stays.
+    for (let i = 0; i < 100; i++) heap.replace('a', [d('a', 100 + i, 'liveness'), d('a', 10_000, 'queue')])
+    expect(heap.size).toBe(101)
+    expect(heap.takeDue(10_000, 10)).toEqual([d('a', 199, 'liveness'), d('a', 10_000, 'queue')])
+    expect(heap.size).toBe(0)
+  })
+
   it('agrees with a plain list under any sequence of replaces and claims', () => {
     const op = fc.oneof(
       fc.record({ type: fc.constant('replace' as const), id: fc.constantFrom('a', 'b', 'c'), ats: fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 3 }) }),

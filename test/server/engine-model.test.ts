@@ -87,7 +87,7 @@ describe('engine against the model', () => {
               m.connections.delete(e.k)
               break
             case 'away':
-              if (!conv.connections[e.k]) break
+              if (!conv.connections.some((c) => c.id === e.k)) break
               conv = tabAway(conv, e.k, now)
               m.connections.set(e.k, { lastHeard: now, away: true })
               m.lastHeard = Math.max(m.lastHeard, now)

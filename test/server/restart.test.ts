@@ -15,7 +15,7 @@ test('close() leaves no customer or agent connection recorded in a store that ou
   const id = c.welcome.conversationId as string
   expect(Object.keys((await store.get(id))!.connections)).toHaveLength(1)
   await s.close()
-  expect((await store.get(id))!.connections).toEqual({})
+  expect((await store.get(id))!.connections).toEqual([])
   expect((await store.getAgent('a1'))!.connections).toEqual([])
   c.raw.drop()
   a.raw.drop()

@@ -2,7 +2,7 @@
  * Customer presence (R2, R7): who is live, since when the customer is gone, when the window ends.
  */
 import type { CustomerPresence } from '../../protocol/frames.js'
-import type { Conversation, EngineConfig } from './types.js'
+import type { Conversation, CustomerConnection, EngineConfig } from './types.js'
 
 /**
  * Silence after which a connection counts as dead. Browsers keep a socket OPEN with no network, so a
@@ -20,7 +20,7 @@ export function isCustomerLive(conv: Conversation, now: number, config: EngineCo
 /** The moment the last live connection will count as dead if nothing more is heard (0 when none). */
 export function liveUntil(conv: Conversation, config: EngineConfig): number {
   let until = 0
-  for (const c of Object.values(conv.connections)) {
+  for (const c of conv.connections) {
     if (c.goneAt !== undefined) continue
     until = Math.max(until, c.lastHeardAt + deadAfterMs(config))
   }
@@ -50,27 +50,21 @@ export function presenceOf(conv: Conversation, config: EngineConfig): CustomerPr
 
 /** The customer was heard on `connectionId` (any frame, including ping): it is live again. */
 export function heard(conv: Conversation, connectionId: string, tabId: string, now: number): Conversation {
-  return {
-    ...conv,
-    lastHeardAt: Math.max(conv.lastHeardAt, now),
-    connections: { ...conv.connections, [connectionId]: { tabId, lastHeardAt: now } },
-  }
+  const record = { id: connectionId, tabId, lastHeardAt: now }
+  const at = conv.connections.findIndex((c) => c.id === connectionId)
+  const connections = at < 0 ? [...conv.connections, record] : conv.connections.map((c, i) => (i === at ? record : c))
+  return { ...conv, lastHeardAt: Math.max(conv.lastHeardAt, now), connections }
 }
 
 /** The connection closed: gone now, but the window is still measured from when it was last heard. */
 export function connectionClosed(conv: Conversation, connectionId: string): Conversation {
-  if (!conv.connections[connectionId]) return conv
-  const connections = { ...conv.connections }
-  delete connections[connectionId]
-  return { ...conv, connections }
+  if (!conv.connections.some((c) => c.id === connectionId)) return conv
+  return { ...conv, connections: conv.connections.filter((c) => c.id !== connectionId) }
 }
 
 /** The tab said `away` (frame or beacon): its connections are gone at this moment, which counts as heard. */
 export function tabAway(conv: Conversation, tabId: string, now: number): Conversation {
-  const connections: Conversation['connections'] = {}
-  for (const [id, c] of Object.entries(conv.connections)) {
-    connections[id] = c.tabId === tabId ? { ...c, lastHeardAt: now, goneAt: now } : c
-  }
+  const connections = conv.connections.map((c) => (c.tabId === tabId ? { id: c.id, tabId, lastHeardAt: now, goneAt: now } : c))
   return { ...conv, connections, lastHeardAt: Math.max(conv.lastHeardAt, now) }
 }
 
@@ -79,17 +73,11 @@ export function tabAway(conv: Conversation, tabId: string, now: number): Convers
  * A gone connection that speaks again is simply added back by {@link heard}.
  */
 export function pruneDead(conv: Conversation, now: number, config: EngineConfig): Conversation {
-  const connections: Conversation['connections'] = {}
-  let changed = false
-  for (const [id, c] of Object.entries(conv.connections)) {
-    const dead = c.goneAt !== undefined || c.lastHeardAt + deadAfterMs(config) <= now
-    if (dead) changed = true
-    else connections[id] = c
-  }
-  return changed ? { ...conv, connections } : conv
+  const alive = (c: CustomerConnection): boolean => c.goneAt === undefined && c.lastHeardAt + deadAfterMs(config) > now
+  return conv.connections.every(alive) ? conv : { ...conv, connections: conv.connections.filter(alive) }
 }
 
 /** Number of connections (tabs) not yet gone, for the per-conversation connection limit. */
 export function openConnectionCount(conv: Conversation): number {
-  return Object.values(conv.connections).filter((c) => c.goneAt === undefined).length
+  return conv.connections.filter((c) => c.goneAt === undefined).length
 }

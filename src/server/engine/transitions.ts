@@ -63,16 +63,21 @@ export function createConversation(
   connection: { id: string; tabId: string },
   now: number,
 ): Step {
+  // Every field spelled out in one literal: V8 then keeps them all inside the object.
   const conversation: Conversation = {
-    ...init,
+    id: init.id,
+    widgetId: init.widgetId,
+    customer: init.customer,
+    tokenHash: init.tokenHash,
     status: 'open',
     createdAt: now,
     statusAt: now,
     lastSeq: 0,
     lastHeardAt: now,
-    connections: { [connection.id]: { tabId: connection.tabId, lastHeardAt: now } },
+    connections: [{ id: connection.id, tabId: connection.tabId, lastHeardAt: now }],
     presence: 'connected',
   }
+  if (init.previousId) conversation.previousId = init.previousId
   return { conversation, drafts: [{ kind: 'status', status: 'open', reason: 'customer-started', at: now }] }
 }
 

@@ -16,7 +16,7 @@ import { eligibleAgents } from '../engine/routing.js'
 import { accept, agentBack, agentGone, transition } from '../engine/transitions.js'
 import type { Conversation } from '../engine/types.js'
 import { findAgent, type AgentIdentity } from './agent-auth.js'
-import { Connection } from './connection.js'
+import { Connection, type Side } from './connection.js'
 import type { ServerContext } from './context.js'
 import { currentLoads } from './routing-runner.js'
 import { snapshotOf } from './snapshot.js'
@@ -34,12 +34,11 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   /** Conversations this connection follows, with the highest seq sent. */
   private readonly sentSeq = new Map<string, number>()
   private lastCapacity = ''
-  private queue: Promise<void> = Promise.resolve()
   /** Items that arrived while `ready` was being prepared; delivered right after it. */
   private early: Array<{ conversationId: string; items: readonly TranscriptItem[] }> | undefined = []
 
-  constructor(id: string, ws: WebSocket, private readonly ctx: ServerContext) {
-    super(id, ws, ctx.options.limits, ctx.metrics, ctx.now)
+  get side(): Side {
+    return 'agent'
   }
 
   receive(data: WebSocket.RawData, isBinary: boolean): void {
@@ -47,7 +46,7 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     if (text === undefined) return
     const parsed = parseAgentFrame(text, this.parseLimits)
     if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
-    this.queue = this.queue.then(() => this.handleSafely(parsed.frame))
+    this.serially(() => this.handleSafely(parsed.frame))
   }
 
   private async handleSafely(frame: AgentFrame): Promise<void> {
@@ -232,7 +231,7 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   /** The socket closed; when it was the agent's last one, R11 starts. */
   async onClose(): Promise<void> {
     this.closed = true
-    await this.queue
+    await this.drained()
     const agent = this.registered
     if (!agent) return
     this.ctx.hub.removeAgent(agent.id, this)

@@ -4,15 +4,26 @@
 import WebSocket from 'ws'
 import type { ErrorCode } from '../../protocol/codes.js'
 import type { ErrorFrame, ServerToAgentFrame, ServerToCustomerFrame } from '../../protocol/frames.js'
+import type { Limits } from '../../protocol/limits.js'
+import type { ServerContext } from './context.js'
+import { refill, TOKEN } from './rate-limit.js'
 
 /** Any frame the server sends. */
 export type ServerFrame = ServerToCustomerFrame | ServerToAgentFrame
-import type { Limits } from '../../protocol/limits.js'
-import type { Metrics } from './metrics.js'
-import { TokenBucket } from './rate-limit.js'
 
-/** Base of customer and agent connections. */
+/** Which endpoint a connection came in on. */
+export type Side = 'customer' | 'agent'
+
+const IDLE: Promise<void> = Promise.resolve()
+
+/**
+ * Base of customer and agent connections. Tens of thousands of these sit idle at once, so a
+ * connection holds plain fields only: the socket's listeners are shared (see endpoints.ts), the
+ * server's parts are read through `ctx`, and nothing is allocated until a frame needs it.
+ */
 export abstract class Connection<Out extends { type: string } = ServerFrame> {
+  /** Which endpoint this connection came in on. */
+  abstract readonly side: Side
   /**
    * Last sign of life on the socket: a frame, or a pong to our protocol-level ping. Only used to drop
    * dead sockets; customer presence is decided from application frames (R2), not from this.
@@ -23,19 +34,40 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
   /** A `hello` or `auth` arrived: the peer speaks the protocol (not merely holds a socket open). */
   greeted = false
   closed = false
-  private readonly bucket: TokenBucket
+  /** Rate limit: milli-tokens left (one frame costs a TOKEN), and when they were last counted. */
+  private tokens: number
+  private countedAt: number
+  /** Frames are handled one at a time, in arrival order; undefined when none is pending. */
+  private queue: Promise<void> | undefined = undefined
 
   constructor(
     readonly id: string,
     readonly ws: WebSocket,
-    protected readonly limits: Limits,
-    protected readonly metrics: Metrics,
-    protected readonly now: () => number,
+    readonly ctx: ServerContext,
   ) {
-    this.lastAliveAt = now()
+    this.lastAliveAt = ctx.now()
     this.openedAt = this.lastAliveAt
-    ws.on('pong', () => (this.lastAliveAt = this.now()))
-    this.bucket = new TokenBucket(limits.maxFramesPerSecond, limits.burstFrames, now)
+    this.tokens = ctx.options.limits.burstFrames * TOKEN
+    this.countedAt = this.lastAliveAt
+  }
+
+  protected get limits(): Limits {
+    return this.ctx.options.limits
+  }
+
+  /** Runs `task` after every task queued before it. */
+  protected serially(task: () => Promise<void>): void {
+    const run: Promise<void> = (this.queue ?? IDLE).then(async () => {
+      await task()
+      // Drop the settled chain so an idle connection keeps no promise.
+      if (this.queue === run) this.queue = undefined
+    })
+    this.queue = run
+  }
+
+  /** Settles once every task queued so far has run. */
+  protected drained(): Promise<void> {
+    return this.queue ?? IDLE
   }
 
   /** Sends one frame if the socket is open. */
@@ -46,7 +78,7 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
 
   /** Sends an `error` frame; with `fatal`, closes the connection after it. */
   refuse(code: ErrorCode, message: string, options: { ref?: string; fatal?: boolean } = {}): void {
-    this.metrics.refused(code)
+    this.ctx.metrics.refused(code)
     const frame: ErrorFrame = { type: 'error', code, message }
     if (options.ref !== undefined) frame.ref = options.ref
     if (options.fatal) frame.fatal = true
@@ -60,14 +92,14 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
    * frames are not part of the protocol.
    */
   admit(data: WebSocket.RawData, isBinary: boolean): string | undefined {
-    this.lastAliveAt = this.now()
+    this.lastAliveAt = this.ctx.now()
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength
     if (size > this.limits.maxFrameBytes) {
       // Bounded by the socket's maxPayload, so reading it once to name the refused message is cheap.
       this.refuseParsed(decode(data), 'frame-too-large', `frame is ${size} bytes; the limit is ${this.limits.maxFrameBytes}`)
       return undefined
     }
-    if (!this.bucket.take()) {
+    if (!this.takeToken()) {
       // Name the refused message (if it is one) so its sender retries it rather than waiting for an ack.
       this.refuseParsed(decode(data), 'rate-limited', `more than ${this.limits.maxFramesPerSecond} frames per second`)
       return undefined
@@ -79,9 +111,18 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     return decode(data)
   }
 
-  /** Limits the frame parsers enforce. */
-  get parseLimits(): { maxFrameBytes: number; maxTextLength: number } {
-    return { maxFrameBytes: this.limits.maxFrameBytes, maxTextLength: this.limits.maxTextLength }
+  private takeToken(): boolean {
+    const now = this.ctx.now()
+    this.tokens = refill(this.tokens, now - this.countedAt, this.limits.maxFramesPerSecond, this.limits.burstFrames)
+    this.countedAt = now
+    if (this.tokens < TOKEN) return false
+    this.tokens -= TOKEN
+    return true
+  }
+
+  /** Limits the frame parsers enforce: the server's one limits object, so parsers can cache by it. */
+  get parseLimits(): Limits {
+    return this.limits
   }
 
   /**

@@ -10,6 +10,9 @@ import { stepOf } from '../service.js'
 import type { CustomerConnection } from './customer-session.js'
 import { hashToken, newConversationId, newToken, tokenMatches } from './tokens.js'
 
+/** Customers who give no details share this one record rather than holding an empty one each. */
+const NO_DETAILS: Conversation['customer'] = Object.freeze({})
+
 /** How a new chat relates to the one the client named. */
 interface NewChatContext {
   reason?: NewChatReason
@@ -111,7 +114,8 @@ async function newChat(conn: CustomerConnection, hello: HelloFrame, context: New
   }
   // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
   const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
-  const init = { id, widgetId: hello.widgetId, customer: { ...hello.customer }, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
+  const customer = hello.customer ? { ...hello.customer } : NO_DETAILS
+  const init = { id, widgetId: hello.widgetId, customer, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
   const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
   const result = await service.create(step).catch((error: unknown) => (hello.start ? undefined : Promise.reject(error)))
   if (result) return welcome(conn, result.conversation, extra, 0, token)

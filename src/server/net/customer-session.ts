@@ -9,25 +9,24 @@ import { connectionClosed, heard, tabAway } from '../engine/presence.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
 import type { Conversation, Step } from '../engine/types.js'
 import { stepOf } from '../service.js'
-import { Connection } from './connection.js'
+import { Connection, type Side } from './connection.js'
 import type { ServerContext } from './context.js'
 import { handleHello } from './customer-hello.js'
 
 /** A customer connection. */
 export class CustomerConnection extends Connection<ServerToCustomerFrame> {
-  tabId: string | undefined
-  conversationId: string | undefined
+  // Every field starts set (to undefined if need be) so V8 keeps them all inside the object.
+  tabId: string | undefined = undefined
+  conversationId: string | undefined = undefined
   /** The conversation's `previousId`, fixed at its creation, so messages need no extra read. */
-  private previousId: string | undefined
+  private previousId: string | undefined = undefined
   /** Highest seq sent on this socket: nothing at or below it is sent again. */
   sentSeq = 0
-  private replaying = false
-  private buffered: TranscriptItem[] = []
-  /** Frames are handled one at a time, in arrival order. */
-  private queue: Promise<void> = Promise.resolve()
+  /** Items recorded while the replay is read, sent right after it; undefined when not replaying. */
+  private buffered: TranscriptItem[] | undefined = undefined
 
-  constructor(id: string, ws: WebSocket, readonly ctx: ServerContext) {
-    super(id, ws, ctx.options.limits, ctx.metrics, ctx.now)
+  get side(): Side {
+    return 'customer'
   }
 
   /** Entry point for one raw WebSocket message. */
@@ -36,7 +35,7 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
     if (text === undefined) return
     const parsed = parseCustomerFrame(text, this.parseLimits)
     if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
-    this.queue = this.queue.then(() => this.handleSafely(parsed.frame))
+    this.serially(() => this.handleSafely(parsed.frame))
   }
 
   private async handleSafely(frame: CustomerFrame): Promise<void> {
@@ -133,21 +132,21 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
     this.conversationId = conv.id
     this.previousId = conv.previousId
     this.sentSeq = afterSeq
-    this.replaying = true
+    this.buffered = []
     this.ctx.hub.addCustomer(conv.id, this)
     try {
       const items = await this.ctx.store.transcript(conv.id, afterSeq)
-      this.replaying = false
-      this.deliver([...items, ...this.buffered])
+      const buffered = this.buffered ?? []
+      this.buffered = undefined
+      this.deliver([...items, ...buffered])
     } finally {
-      this.replaying = false
-      this.buffered = []
+      this.buffered = undefined
     }
   }
 
   /** Sends recorded items in order, each at most once. */
   deliver(items: readonly TranscriptItem[]): void {
-    if (this.replaying) {
+    if (this.buffered) {
       this.buffered.push(...items)
       return
     }
@@ -164,7 +163,7 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
     const id = this.conversationId
     if (id === undefined) return
     this.ctx.hub.removeCustomer(id, this)
-    await this.queue
+    await this.drained()
     await this.run(id, (conv) => stepOf(connectionClosed(conv, this.id))).catch((error: unknown) => {
       this.ctx.events.emit('error', { error, context: 'customer:close' })
     })

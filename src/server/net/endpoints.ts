@@ -13,11 +13,16 @@ import { newConnectionId } from './tokens.js'
 /** Every open connection, for the dead-socket sweep and close(). */
 export type AnyConnection = CustomerConnection | AgentConnection
 
-/** The endpoints as the server's lifecycle needs them. */
+/** The open connections, by their socket. */
+export type Connections = Map<WebSocket, AnyConnection>
+
+/** What the endpoints hold open. */
 export interface Endpoints {
   wss: WebSocketServer
-  /** Live connections. */
-  connections: Set<AnyConnection>
+  /** Connections accepted and not yet closed. */
+  connections: Connections
+  /** Sockets refused (an error frame, then a close) whose close has not completed yet. */
+  refused: Set<WebSocket>
   /** Resolves once every connection has closed and its departure is recorded in the store. */
   departed(): Promise<void>
 }
@@ -28,46 +33,94 @@ export interface Endpoints {
  */
 export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints {
   // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
-  const connections = new Set<AnyConnection>()
-  const lifetimes = new Set<Promise<void>>()
+  // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
+  const connections: Connections = new Map()
+  const departures = new Departures()
+  const endpoints: Endpoints = { wss, connections, refused: new Set(), departed: () => departures.settled(connections) }
+  const listeners = socketListeners(ctx, endpoints, departures)
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (path !== '/v1/customer' && path !== '/v1/agent') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const lifetime = onSocket(ctx, ws, req, path, connections)
-      lifetimes.add(lifetime)
-      void lifetime.then(() => lifetimes.delete(lifetime))
-    })
+    const origin = req.headers.origin
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, path, endpoints, listeners))
   })
-  return { wss, connections, departed: async () => void (await Promise.all(lifetimes)) }
+  return endpoints
 }
 
-/** Serves one socket; resolves when it has closed and its departure is recorded. */
-function onSocket(ctx: ServerContext, ws: WebSocket, req: IncomingMessage, path: string, connections: Set<AnyConnection>): Promise<void> {
-  const side = path === '/v1/agent' ? 'agent' : 'customer'
-  const conn = side === 'agent' ? new AgentConnection(newConnectionId(), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
-  if (ctx.closing) return refused(conn, 'server-closing', 'the server is shutting down')
-  if (!originAllowed(ctx.options.allowedOrigins, req.headers.origin)) {
-    return refused(conn, 'origin-forbidden', `origin ${req.headers.origin ?? ''} is not allowed`)
+interface Listeners {
+  message(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void
+  pong(this: WebSocket): void
+  error(this: WebSocket, error: Error): void
+  close(this: WebSocket): void
+  refusedClose(this: WebSocket): void
+}
+
+/**
+ * One set of socket listeners per server, not per socket: each finds its connection from the socket
+ * it is called on, so an idle connection costs no closures.
+ */
+function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints, departures: Departures): Listeners {
+  return {
+    message(data, isBinary) {
+      connections.get(this)?.receive(data, isBinary)
+    },
+    pong() {
+      const conn = connections.get(this)
+      if (conn) conn.lastAliveAt = ctx.now()
+    },
+    error(error) {
+      ctx.events.emit('error', { error, context: `${connections.get(this)?.side ?? 'refused'}:socket` })
+    },
+    close() {
+      const conn = connections.get(this)
+      if (!conn) return
+      connections.delete(this)
+      ctx.metrics.connections[conn.side] -= 1
+      departures.track(conn.onClose())
+    },
+    refusedClose() {
+      refused.delete(this)
+    },
   }
-  connections.add(conn)
-  ctx.metrics.connections[side] += 1
-  ws.on('message', (data, isBinary) => conn.receive(data, isBinary))
-  ws.on('error', (error) => ctx.events.emit('error', { error, context: `${side}:socket` }))
-  return new Promise((resolve) => {
-    ws.on('close', () => {
-      connections.delete(conn)
-      ctx.metrics.connections[side] -= 1
-      void conn.onClose().then(resolve, resolve)
-    })
-  })
 }
 
-function refused(conn: AnyConnection, code: 'server-closing' | 'origin-forbidden', message: string): Promise<void> {
-  conn.refuse(code, message, { fatal: true })
-  return Promise.resolve()
+function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
+  const conn = path === '/v1/agent' ? new AgentConnection(newConnectionId(), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
+  const allowed = originAllowed(ctx.options.allowedOrigins, origin)
+  if (ctx.closing || !allowed) {
+    endpoints.refused.add(ws)
+    ws.on('close', listeners.refusedClose)
+    // A bad frame before the close completes would otherwise be an uncaught 'error' event.
+    ws.on('error', listeners.error)
+    if (ctx.closing) return conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
+    return conn.refuse('origin-forbidden', `origin ${origin ?? ''} is not allowed`, { fatal: true })
+  }
+  endpoints.connections.set(ws, conn)
+  ctx.metrics.connections[conn.side] += 1
+  ws.on('message', listeners.message)
+  ws.on('pong', listeners.pong)
+  ws.on('error', listeners.error)
+  ws.on('close', listeners.close)
+}
+
+/** Departures still being recorded in the store, so that close() can wait for them. */
+class Departures {
+  private readonly pending = new Set<Promise<void>>()
+
+  track(departure: Promise<void>): void {
+    const done = departure.catch(() => undefined)
+    this.pending.add(done)
+    void done.then(() => this.pending.delete(done))
+  }
+
+  /** Resolves once `connections` is empty (their close events came) and every departure is recorded. */
+  async settled(connections: Connections): Promise<void> {
+    while (connections.size > 0 || this.pending.size > 0) {
+      await Promise.race([Promise.all(this.pending), new Promise((resolve) => setTimeout(resolve, 10))])
+    }
+  }
 }

@@ -7,35 +7,36 @@ import type { Conversation, EngineConfig } from '../engine/types.js'
 import type { BusMessage } from '../store/types.js'
 import type { AgentConnection } from './agent-session.js'
 import type { CustomerConnection } from './customer-session.js'
+import { Registry } from './registry.js'
 
 /** Registry of local connections. @example hub.deliver({ type: 'routing' }) */
 export class Hub {
-  readonly customers = new Map<string, Set<CustomerConnection>>()
-  readonly agents = new Map<string, Set<AgentConnection>>()
+  readonly customers = new Registry<CustomerConnection>()
+  readonly agents = new Registry<AgentConnection>()
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
 
   constructor(private readonly config: EngineConfig) {}
 
   addCustomer(conversationId: string, conn: CustomerConnection): void {
-    add(this.customers, conversationId, conn)
+    this.customers.add(conversationId, conn)
   }
 
   removeCustomer(conversationId: string, conn: CustomerConnection): void {
-    remove(this.customers, conversationId, conn)
+    this.customers.remove(conversationId, conn)
   }
 
   addAgent(agentId: string, conn: AgentConnection): void {
-    add(this.agents, agentId, conn)
+    this.agents.add(agentId, conn)
   }
 
   removeAgent(agentId: string, conn: AgentConnection): void {
-    remove(this.agents, agentId, conn)
+    this.agents.remove(agentId, conn)
   }
 
   /** All local agent connections. */
   allAgents(): AgentConnection[] {
-    return [...this.agents.values()].flatMap((set) => [...set])
+    return this.agents.all()
   }
 
   /** Handles one message from the store's fan-out. */
@@ -46,8 +47,11 @@ export class Hub {
   }
 
   private changed(conv: Conversation, previous: Conversation | undefined, items: TranscriptItem[]): void {
-    for (const customer of this.customers.get(conv.id) ?? []) customer.deliver(items)
     const presenceChanged = previous !== undefined && previous.presence !== conv.presence
+    // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
+    if (items.length === 0 && !presenceChanged) return
+    for (const customer of this.customers.get(conv.id)) customer.deliver(items)
+    if (this.agents.size === 0) return
     for (const agent of this.agentsFor(conv, previous)) {
       agent.deliver(conv.id, items)
       if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config) })
@@ -58,7 +62,7 @@ export class Hub {
   private agentsFor(conv: Conversation, previous: Conversation | undefined): Set<AgentConnection> {
     const out = new Set<AgentConnection>()
     for (const id of [conv.agent?.id, previous?.agent?.id]) {
-      if (id) for (const a of this.agents.get(id) ?? []) out.add(a)
+      if (id) for (const a of this.agents.get(id)) out.add(a)
     }
     for (const a of this.allAgents()) if (a.offered.has(conv.id)) out.add(a)
     return out
@@ -67,22 +71,9 @@ export class Hub {
   /** Typing goes to the customer's tabs, or to the assigned agent's consoles; never recorded. */
   private typing(conversationId: string, from: 'customer' | 'agent', agentId: string | undefined): void {
     if (from === 'agent') {
-      for (const c of this.customers.get(conversationId) ?? []) c.send({ type: 'typing', from })
+      for (const c of this.customers.get(conversationId)) c.send({ type: 'typing', from })
       return
     }
-    for (const a of (agentId && this.agents.get(agentId)) || []) a.send({ type: 'typing', from, conversationId })
+    for (const a of agentId ? this.agents.get(agentId) : []) a.send({ type: 'typing', from, conversationId })
   }
-}
-
-function add<T>(map: Map<string, Set<T>>, key: string, value: T): void {
-  const set = map.get(key) ?? new Set<T>()
-  set.add(value)
-  map.set(key, set)
-}
-
-function remove<T>(map: Map<string, Set<T>>, key: string, value: T): void {
-  const set = map.get(key)
-  if (!set) return
-  set.delete(value)
-  if (set.size === 0) map.delete(key)
 }

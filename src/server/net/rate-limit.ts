@@ -1,27 +1,13 @@
 /**
- * Token bucket: `rate` frames per second on average, bursts up to `burst`.
- * @example const bucket = new TokenBucket(20, 40, Date.now); if (!bucket.take()) refuse('rate-limited')
+ * Token bucket arithmetic: `rate` frames per second on average, bursts up to `burst`. A pure function
+ * over two numbers the connection keeps, rather than an object per socket. The bucket counts
+ * milli-tokens: `rate` tokens a second is `rate` milli-tokens a millisecond, so with whole-millisecond
+ * clocks the count stays a small integer, which V8 keeps in the object without a boxed number.
+ * @example milli = refill(milli, now - last, 20, 40); if (milli < TOKEN) refuse('rate-limited')
  */
-export class TokenBucket {
-  private tokens: number
-  private last: number
-
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-    private readonly now: () => number,
-  ) {
-    this.tokens = burst
-    this.last = now()
-  }
-
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
-    const now = this.now()
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate)
-    this.last = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
-  }
+export function refill(milliTokens: number, elapsedMs: number, rate: number, burst: number): number {
+  return Math.min(burst * TOKEN, milliTokens + elapsedMs * rate)
 }
+
+/** One token, in milli-tokens. */
+export const TOKEN = 1000

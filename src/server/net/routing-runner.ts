@@ -31,6 +31,9 @@ export class RoutingRunner {
   constructor(private readonly ctx: ServerContext) {}
 
   request(): void {
+    // A run starts by looking for local agents; with none, it would do nothing (an agent who
+    // authenticates later asks for a run itself). Every new conversation asks, so this is common.
+    if (!this.running && this.ctx.hub.agents.size === 0) return
     if (this.running) {
       this.again = true
       return

@@ -4,7 +4,7 @@
  */
 import type { TranscriptItem } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
-import { applyDrafts } from './apply-drafts.js'
+import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
 import type {
   BusMessage,
@@ -18,7 +18,8 @@ import type {
 interface Entry {
   conversation: Conversation
   items: TranscriptItem[]
-  acks: Map<string, RecordedAck>
+  /** Made on the first recorded client message: an empty Map costs ~200 bytes per idle conversation. */
+  acks: Map<string, RecordedAck> | undefined
 }
 
 /**
@@ -35,7 +36,7 @@ export class MemoryStore implements Store {
   async create(step: Step): Promise<TransactResult> {
     const id = step.conversation.id
     if (this.entries.has(id)) throw new Error(`conversation ${id} exists`)
-    const entry: Entry = { conversation: { ...step.conversation, lastSeq: 0 }, items: [], acks: new Map() }
+    const entry: Entry = { conversation: { ...step.conversation, lastSeq: 0 }, items: [], acks: undefined }
     const result = this.apply(entry, step)
     this.entries.set(id, entry)
     return result
@@ -49,15 +50,17 @@ export class MemoryStore implements Store {
     const entry = this.entries.get(id)
     if (!entry) return undefined
     const step = mutate(entry.conversation)
-    if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: new Map() }
+    if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: NO_ACKS }
     return this.apply(entry, step)
   }
 
   private apply(entry: Entry, step: Step): TransactResult {
     const previous = entry.conversation
-    const applied = applyDrafts(previous, step, (clientId) => entry.acks.get(clientId))
-    for (const [clientId, ack] of applied.recorded) entry.acks.set(clientId, ack)
-    entry.items.push(...applied.items)
+    const applied = applyDrafts(previous, step, (clientId) => entry.acks?.get(clientId))
+    for (const [clientId, ack] of applied.recorded) (entry.acks ??= new Map()).set(clientId, ack)
+    // A copy the size of the first items: growing an empty array by push reserves 17 slots.
+    if (entry.items.length === 0) entry.items = applied.items.slice()
+    else entry.items.push(...applied.items)
     entry.conversation = applied.conversation
     return { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
   }
@@ -68,7 +71,7 @@ export class MemoryStore implements Store {
   }
 
   async findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined> {
-    return this.entries.get(conversationId)?.acks.get(clientId)
+    return this.entries.get(conversationId)?.acks?.get(clientId)
   }
 
   async listConversations(filter: ConversationFilter = {}): Promise<Conversation[]> {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { createClient, createClientPool, WatchError } from 'redis'
 import type { TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
-import { applyDrafts } from './apply-drafts.js'
+import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import type { BusMessage, ConversationFilter, Mutator, RecordedAck, Store, TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
@@ -132,7 +132,7 @@ export class RedisStore implements Store {
       if (!raw) return undefined
       const current = JSON.parse(raw) as Conversation
       const step = mutate(current)
-      if (!step) return { previous: current, conversation: current, items: [], duplicates: new Map() }
+      if (!step) return { previous: current, conversation: current, items: [], duplicates: NO_ACKS }
       return this.commit(c, current, step, false)
     })
   }

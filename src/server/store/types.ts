@@ -21,7 +21,7 @@ export interface TransactResult {
   /** The items recorded, with their sequence numbers and ids. */
   items: TranscriptItem[]
   /** Client ids whose message was already recorded, with the original ack (nothing recorded twice). */
-  duplicates: Map<string, RecordedAck>
+  duplicates: ReadonlyMap<string, RecordedAck>
 }
 
 /**
