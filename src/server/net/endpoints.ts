@@ -32,9 +32,15 @@ export interface Endpoints {
  * @example const { connections } = attachEndpoints(ctx, httpServer)
  */
 export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints {
-  // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
-  // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
+  const wss = new WebSocketServer({
+    noServer: true,
+    // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
+    maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024,
+    // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
+    clientTracking: false,
+    // ws's default, stated because it matters: deflate keeps a zlib context per socket (~64 KiB).
+    perMessageDeflate: false,
+  })
   const connections: Connections = new Map()
   const refused = new Set<WebSocket>()
   const listeners = socketListeners(ctx, connections, refused)
