@@ -38,7 +38,7 @@ export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints
     maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024,
     // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
     clientTracking: false,
-    // ws's default, stated because it matters: deflate keeps a zlib context per socket (~64 KiB).
+    // ws's default, stated because it matters: deflate would keep zlib state (tens of KiB) per socket.
     perMessageDeflate: false,
   })
   const connections: Connections = new Map()
