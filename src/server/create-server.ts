@@ -12,7 +12,7 @@ import type { ServerEvents } from './engine/events.js'
 import { deadAfterMs } from './engine/presence.js'
 import type { Deadline, EngineConfig } from './engine/types.js'
 import type { ServerContext } from './net/context.js'
-import { attachEndpoints, type Connections } from './net/endpoints.js'
+import { attachEndpoints, type Endpoints } from './net/endpoints.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
@@ -112,10 +112,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const { ctx, routing, scheduler, unsubscribe } = assemble(o, await storeOf(o))
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
-  const { wss, connections, refused, departed } = attachEndpoints(ctx, http)
+  const endpoints = attachEndpoints(ctx, http)
+  const { wss, connections, refused, departed } = endpoints
   await listen(http, o.port, o.host)
   scheduler.start()
-  const sweep = setInterval(() => sweepDead(ctx, connections), Math.min(o.heartbeatMs, 5_000))
+  const sweep = setInterval(() => sweepDead(ctx, endpoints), Math.min(o.heartbeatMs, 5_000))
   sweep.unref()
   const port = (http.address() as AddressInfo).port
   const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host
@@ -161,7 +162,7 @@ async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
  * limit. A socket heard within the last heartbeat is not probed: clients ping once per heartbeat, so
  * an idle server sends nothing to its healthy sockets (and allocates nothing for them).
  */
-function sweepDead(ctx: ServerContext, connections: Connections): void {
+function sweepDead(ctx: ServerContext, { connections, probe }: Endpoints): void {
   const limit = deadAfterMs(ctx.config)
   const now = ctx.now()
   const helloTimeout = ctx.options.limits.helloTimeoutMs
@@ -169,11 +170,9 @@ function sweepDead(ctx: ServerContext, connections: Connections): void {
     const silent = now - conn.lastAliveAt
     if (silent > limit) conn.ws.terminate()
     else if (!conn.greeted && now - conn.openedAt > helloTimeout) conn.refuse('not-ready', 'no hello or auth in time', { fatal: true })
-    else if (silent >= ctx.config.heartbeatMs) conn.ws.ping(undefined, undefined, ignore)
+    else if (silent >= ctx.config.heartbeatMs) probe(conn)
   }
 }
-
-function ignore(): void {}
 
 function listen(http: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {

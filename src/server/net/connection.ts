@@ -154,5 +154,7 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
 }
 
 function decode(data: WebSocket.RawData): string {
-  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8')
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  // Buffer.from(aBuffer) would copy every frame first; an ArrayBuffer only needs a view.
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8')
 }

@@ -25,6 +25,8 @@ export interface Endpoints {
   refused: Set<WebSocket>
   /** Resolves once every connection has closed and its departure is recorded in the store. */
   departed(): Promise<void>
+  /** Sends a protocol ping to `conn`; its pong counts as a sign of life. */
+  probe(conn: AnyConnection): void
 }
 
 /**
@@ -32,12 +34,18 @@ export interface Endpoints {
  * @example const { connections } = attachEndpoints(ctx, httpServer)
  */
 export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints {
-  // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
-  // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024 })
+  const wss = new WebSocketServer({
+    noServer: true,
+    // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
+    maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024,
+    // No clientTracking: ws would add a closure per socket to keep its own set; ours are above.
+    clientTracking: false,
+    // ws's default, stated because it matters: deflate would keep zlib state (tens of KiB) per socket.
+    perMessageDeflate: false,
+  })
   const connections: Connections = new Map()
   const departures = new Departures()
-  const endpoints: Endpoints = { wss, connections, refused: new Set(), departed: () => departures.settled(connections) }
+  const endpoints: Endpoints = { wss, connections, refused: new Set(), departed: () => departures.settled(connections), probe: (conn) => probe(conn.ws, listeners) }
   const listeners = socketListeners(ctx, endpoints, departures)
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
@@ -102,7 +110,6 @@ function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined,
   endpoints.connections.set(ws, conn)
   ctx.metrics.connections[conn.side] += 1
   ws.on('message', listeners.message)
-  ws.on('pong', listeners.pong)
   ws.on('error', listeners.error)
   ws.on('close', listeners.close)
 }
@@ -124,3 +131,15 @@ class Departures {
     }
   }
 }
+
+/**
+ * The pong listener is added with a socket's first probe. Only sockets silent for a heartbeat are
+ * probed, so most never get one, and a fourth listener grows every socket's listener table by ~100
+ * bytes.
+ */
+function probe(ws: WebSocket, listeners: Listeners): void {
+  if (ws.listenerCount('pong') === 0) ws.on('pong', listeners.pong)
+  ws.ping(undefined, undefined, ignore)
+}
+
+function ignore(): void {}
