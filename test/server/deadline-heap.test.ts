@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { DeadlineHeap } from '../../src/server/store/deadline-heap.js'
-import type { Deadline } from '../../src/server/engine/types.js'
+import { DEADLINE_KINDS, type Deadline } from '../../src/server/engine/types.js'
 
 const d = (conversationId: string, at: number, kind: Deadline['kind'] = 'grace'): Deadline => ({ conversationId, kind, at })
 
@@ -26,6 +26,13 @@ describe('DeadlineHeap', () => {
     heap.replace('b', [d('b', 5)])
     heap.replace('b', [])
     expect(heap.next()).toBeUndefined()
+  })
+
+  it('gives back every kind of deadline as it was given', () => {
+    const heap = new DeadlineHeap()
+    const all = DEADLINE_KINDS.map((kind, i) => d('a', 10 + i, kind))
+    heap.replace('a', all)
+    expect(heap.takeDue(100, 100)).toEqual(all)
   })
 
   it('keeps one entry for a deadline restated by every replace', () => {

@@ -127,7 +127,9 @@ class Departures {
   /** Resolves once `connections` is empty (their close events came) and every departure is recorded. */
   async settled(connections: Connections): Promise<void> {
     while (connections.size > 0 || this.pending.size > 0) {
-      await Promise.race([Promise.all(this.pending), new Promise((resolve) => setTimeout(resolve, 10))])
+      // A timer, not a microtask, while only closes are awaited: their events need the loop to turn.
+      if (this.pending.size > 0) await Promise.all(this.pending)
+      else await new Promise((resolve) => setTimeout(resolve, 10))
     }
   }
 }

@@ -12,9 +12,7 @@
  * heap as three parallel arrays (time, conversation, kind), each conversation's pending deadlines as
  * one array of numbers, [kind, at, kind, at...]. Arrays of numbers hold them unboxed, 8 bytes each.
  */
-import type { Deadline, DeadlineKind } from '../engine/types.js'
-
-const KINDS: readonly DeadlineKind[] = ['grace', 'liveness', 'wrap-up', 'queue', 'agent-grace', 'capacity']
+import { DEADLINE_KINDS as KINDS, type Deadline, type DeadlineKind } from '../engine/types.js'
 
 export class DeadlineHeap {
   private readonly ats: number[] = []
