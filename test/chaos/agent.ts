@@ -18,6 +18,8 @@ export class ChaosAgent {
   /** While false (the end of a run), offers are left alone. */
   accepting = true
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  /** When the console last lost its connection, while it is still without one. */
+  private lostAt: number | undefined
 
   constructor(
     readonly name: string,
@@ -26,6 +28,15 @@ export class ChaosAgent {
     private readonly random: Random,
   ) {
     this.agent = createAgent({ url: proxy.url, token, WebSocket })
+    // Gone as the console saw it, not only as planned: a server restart, or the backoff after one,
+    // can leave it away longer than any planned outage.
+    this.agent.on('connection', ({ state }) => {
+      if (state !== 'connected') this.lostAt ??= Date.now()
+      else if (this.lostAt !== undefined) {
+        this.outages.push({ from: this.lostAt, to: Date.now(), why: 'disconnected' })
+        this.lostAt = undefined
+      }
+    })
     this.agent.on('capacity', (c) => {
       this.capacities.push({ ...c })
       // Room again: take one of the offers that came while it was full.

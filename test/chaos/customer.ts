@@ -29,7 +29,7 @@ export type CustomerEvent =
 export interface Interval {
   from: number
   to: number
-  why: FaultKind | 'restart'
+  why: FaultKind | 'restart' | 'disconnected'
 }
 
 export class ChaosCustomer {
