@@ -43,7 +43,8 @@ if (kind === 'holdline') {
 process.stdout.write(`${JSON.stringify({ connected: sockets.length })}\n`)
 // "leave": every customer is heard once more, then all connections die at once (the process exits).
 process.stdin.on('data', (data) => {
-  if (!String(data).includes('leave') || kind !== 'holdline') return
+  if (!String(data).includes('leave')) return
+  if (kind !== 'holdline') process.exit(0)
   for (const ws of sockets) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }))
   setTimeout(() => process.exit(0), 200)
 })
