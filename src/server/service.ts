@@ -74,7 +74,10 @@ export class ConversationService {
     })
     this.emitItems(conversation, result.items, created ? undefined : previous)
     const routingChanged =
-      conversation.status !== previous.status || conversation.agent?.id !== previous.agent?.id || conversation.preferredAgentId !== previous.preferredAgentId
+      conversation.status !== previous.status ||
+      conversation.agent?.id !== previous.agent?.id ||
+      conversation.preferredAgentId !== previous.preferredAgentId ||
+      wrapUpHoldOver(conversation, now, this.config)
     if (created || routingChanged) {
       await this.store.publish({ type: 'routing' })
     }
@@ -105,6 +108,15 @@ export class ConversationService {
       this.events.emit('error', { error, context: `listener:${event}` })
     }
   }
+}
+
+/**
+ * A numbered wrap-up hold (R9) ends by time alone, and its 'capacity' deadline runs routing. Any
+ * change past that moment (the customer's tab still pinging, say) rewrites the deadlines without it,
+ * perhaps before it fired, so such a change runs routing itself.
+ */
+function wrapUpHoldOver(conv: Conversation, now: number, config: EngineConfig): boolean {
+  return conv.status === 'wrap-up' && typeof config.wrapUpCapacity === 'number' && now >= conv.statusAt + config.wrapUpCapacity
 }
 
 function earliestOf(deadlines: readonly Deadline[]): number | undefined {
