@@ -77,6 +77,7 @@ export class ConversationService {
       conversation.status !== previous.status ||
       conversation.agent?.id !== previous.agent?.id ||
       conversation.preferredAgentId !== previous.preferredAgentId ||
+      conversation.affinityLapsed !== previous.affinityLapsed ||
       wrapUpHoldOver(conversation, now, this.config)
     if (created || routingChanged) {
       await this.store.publish({ type: 'routing' })

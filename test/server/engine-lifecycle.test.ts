@@ -125,8 +125,13 @@ describe('routing', () => {
     const before = tick(conv, 999, cfg1).conversation
     expect(Object.fromEntries(computeOffers([before], loads))).toEqual({ a1: ['c1'] })
     const after = tick(conv, 1_000, cfg1).conversation
-    expect(after.preferredAgentId).toBeUndefined()
+    expect(after).toMatchObject({ preferredAgentId: 'a1', affinityLapsed: true })
     expect(Object.fromEntries(computeOffers([after], loads))).toEqual({ a1: ['c1'], a2: ['c1'] })
+    expect(deadlinesFor(after, 1_000, cfg1).map((d) => d.kind)).not.toContain('affinity')
+    // Closed from the queue, then reopened (R10): the previous agent is preferred again, for a new period.
+    const reopened = reopen(transition(after, 'closed', 'customer-disconnected', 2_000, cfg1).conversation, 3_000, cfg1).conversation
+    expect(reopened.affinityLapsed).toBeUndefined()
+    expect(Object.fromEntries(computeOffers([reopened], loads))).toEqual({ a1: ['c1'] })
   })
 })
 

@@ -49,7 +49,7 @@ export function hasRoom(load: AgentLoad): boolean {
 export function eligibleAgents(conv: Conversation, loads: readonly AgentLoad[]): string[] {
   if (conv.status !== 'open') return []
   const withRoom = loads.filter(hasRoom).map((l) => l.agent.id)
-  if (conv.preferredAgentId && withRoom.includes(conv.preferredAgentId)) return [conv.preferredAgentId]
+  if (conv.preferredAgentId && !conv.affinityLapsed && withRoom.includes(conv.preferredAgentId)) return [conv.preferredAgentId]
   return withRoom
 }
 

@@ -16,10 +16,9 @@ export function tick(conv: Conversation, now: number, config: EngineConfig): Ste
     return wrapUpDue ? transition(conv, 'closed', 'wrap-up-timeout', now, config) : { conversation: conv, drafts: [] }
   }
   let next = pruneDead(conv, now, config)
-  if (next.status === 'open' && next.preferredAgentId !== undefined && now >= next.statusAt + config.affinityMs) {
+  if (next.status === 'open' && next.preferredAgentId !== undefined && !next.affinityLapsed && now >= next.statusAt + config.affinityMs) {
     // Affinity lapses as a change of the record, so routing runs on it however the time is noticed.
-    next = { ...next }
-    delete next.preferredAgentId
+    next = { ...next, affinityLapsed: true }
   }
   const live = isCustomerLive(next, now, config)
   const presence = live ? 'connected' : 'disconnected'
@@ -51,7 +50,7 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
     if (isCustomerLive(conv, now, config)) add('liveness', liveUntil(conv, config))
     else add('grace', graceDeadline(conv, config) + 1)
     if (conv.status === 'open') add('queue', conv.statusAt + config.openAutoCloseMs)
-    if (conv.status === 'open' && conv.preferredAgentId) add('affinity', conv.statusAt + config.affinityMs)
+    if (conv.status === 'open' && conv.preferredAgentId && !conv.affinityLapsed) add('affinity', conv.statusAt + config.affinityMs)
     if (conv.status === 'active' && conv.agentAwayAt !== undefined) add('agent-grace', conv.agentAwayAt + config.agentGraceMs)
   } else if (conv.status === 'wrap-up') {
     add('wrap-up', conv.statusAt + config.wrapUpAutoCloseMs)

@@ -33,8 +33,13 @@ export interface Conversation {
   statusAt: number
   /** Assigned agent (active and wrap-up). */
   agent?: AgentInfo
-  /** Agent affinity (R10, R11): offered only to this agent while it is online with room. */
+  /**
+   * The previous agent (R10, R11): offered the chat alone while it is online with room, until the
+   * affinity lapses; kept after that, so a later reopen (R10) still knows whom to prefer.
+   */
   preferredAgentId?: string
+  /** The affinity to `preferredAgentId` lapsed in this stay in the queue (`affinityMs`). */
+  affinityLapsed?: true
   /** SHA-256 (hex) of the resume token; the token itself is never stored. */
   tokenHash: string
   /** Highest sequence number recorded (0 when none). */
