@@ -34,8 +34,11 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   /** Conversations this connection follows, with the highest seq sent. */
   private readonly sentSeq = new Map<string, number>()
   private lastCapacity = ''
-  /** Items that arrived while `ready` was being prepared; delivered right after it. */
-  private early: Array<{ conversationId: string; items: readonly TranscriptItem[] }> | undefined = []
+  /**
+   * What arrived for this console while `ready` was being prepared (recorded items, presence
+   * changes), replayed right after it: the snapshots may have been read before it happened.
+   */
+  private early: Array<() => void> | undefined = []
 
   get side(): Side {
     return 'agent'
@@ -123,7 +126,7 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     this.agent = agent
     const early = this.early ?? []
     this.early = undefined
-    for (const { conversationId, items } of early) this.deliver(conversationId, items)
+    for (const replay of early) replay()
     await this.ctx.store.publish({ type: 'routing' })
   }
 
@@ -194,8 +197,9 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     this.refuse('conflict', `the conversation is ${r?.conversation.status ?? conv.status}`, { ref: frame.clientId })
   }
 
-  /** Until `ready` is out, only answers to this connection's own frames go out (ready, error, pong). */
+  /** Until `ready` is out, only answers to this connection's own frames go out (ready, error, pong); presence changes wait for it. */
   override send(frame: ServerToAgentFrame): void {
+    if (this.agent === undefined && frame.type === 'presence') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
     super.send(frame)
   }
@@ -208,7 +212,7 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   /** Sends recorded items of a followed (or newly assigned) conversation, each once, in order. */
   deliver(conversationId: string, items: readonly TranscriptItem[]): void {
     if (this.early) {
-      this.early.push({ conversationId, items })
+      this.early.push(() => this.deliver(conversationId, items))
       return
     }
     let sent = this.sentSeq.get(conversationId) ?? 0
