@@ -27,18 +27,18 @@ function start(token) {
   agent.on('capacity', ({ used, total }) => ($('#capacity').textContent = `Capacity in use: ${used} / ${total}`))
   agent.on('offer', () => renderOffers(agent))
   agent.on('offer-withdrawn', () => renderOffers(agent))
-  agent.on('conversation', (c) => renderConversation(agent, c))
+  agent.on('conversation', (c) => {
+    // Conversations from a (re)connect's snapshots: start a countdown not already running.
+    if (c.presence) notePresence(c.presence, false)
+    renderConversation(agent, c)
+  })
   agent.on('message', ({ conversationId }) => {
     const c = agent.conversations.get(conversationId)
     if (c) renderConversation(agent, c)
     else renderOffers(agent)
   })
   agent.on('customer-presence', (p) => {
-    if (p.state === 'disconnected' && p.deadline !== undefined && p.since !== undefined) {
-      // Server times are never compared with this machine's clock: the window's length (deadline - since)
-      // is counted down from receipt, which errs on the generous side by the server's detection delay.
-      presenceDeadlines.set(p.conversationId, performance.now() + Math.max(0, p.deadline - p.since))
-    } else presenceDeadlines.delete(p.conversationId)
+    notePresence(p, true)
     const c = agent.conversations.get(p.conversationId)
     if (c) renderConversation(agent, c)
   })
@@ -115,6 +115,15 @@ function renderItem(item) {
     li.textContent = item.from === 'system' ? item.text : `${item.from === 'agent' ? item.agent?.name ?? 'Agent' : 'Customer'}: ${item.text}`
   }
   return li
+}
+
+/**
+ * Server times are never compared with this machine's clock: what the server said was left of the
+ * window (`remainingMs`, as it sent it) is counted down from receipt.
+ */
+function notePresence(p, restart) {
+  if (p.state !== 'disconnected' || p.remainingMs === undefined) presenceDeadlines.delete(p.conversationId)
+  else if (restart || !presenceDeadlines.has(p.conversationId)) presenceDeadlines.set(p.conversationId, performance.now() + p.remainingMs)
 }
 
 function renderPresence(c) {

@@ -342,6 +342,12 @@ export interface CustomerPresence {
   since?: number
   /** Server time at which the grace window runs out, when disconnected. */
   deadline?: number
+  /**
+   * What was left of the window when the server said this, when disconnected. Count it down from
+   * receipt: server times are not comparable with the local clock, and the customer may have been
+   * gone a while before the server noticed (`deadline - since` would overstate what is left).
+   */
+  remainingMs?: number
 }
 
 /** A conversation as the agent console shows it. */

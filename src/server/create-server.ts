@@ -83,7 +83,7 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
   const config = engineConfig(o)
   const now = (): number => o.clock.now()
   const service = new ConversationService(store, config, now, events)
-  const hub = new Hub(config)
+  const hub = new Hub(config, now)
   const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, closing: false }
   const routing = new RoutingRunner(ctx)
   hub.onRouting = () => routing.request()

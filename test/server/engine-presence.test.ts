@@ -22,8 +22,9 @@ describe('R2/R3 grace window, measured from the last moment heard', () => {
     // The socket closed long after the last frame (a half-open socket finally noticed).
     const conv = connectionClosed(heard(opened(0), 'k1', 't1', lastHeard), 'k1')
     expect(deadlinesFor(conv, lastHeard + 100_000, cfg)).toContainEqual({ conversationId: 'c1', kind: 'grace', at: lastHeard + GRACE + 1 })
-    expect(presenceOf({ ...conv, presence: 'disconnected' }, cfg)).toEqual({
-      conversationId: 'c1', state: 'disconnected', since: lastHeard, deadline: lastHeard + GRACE,
+    // What is left is counted from the last moment heard too, not from when the close was noticed.
+    expect(presenceOf({ ...conv, presence: 'disconnected' }, cfg, lastHeard + 100_000)).toEqual({
+      conversationId: 'c1', state: 'disconnected', since: lastHeard, deadline: lastHeard + GRACE, remainingMs: GRACE - 100_000,
     })
   })
 

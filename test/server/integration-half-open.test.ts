@@ -33,7 +33,10 @@ test('a silent socket that does not answer pings is dropped after heartbeat*2+5s
   // The customer is disconnected for presence purposes, measured from when last heard.
   const deadId = dead.frames.find((f) => f.type === 'welcome')?.conversationId
   const presence = await a.raw.next((f) => f.type === 'presence' && (f.presence as Frame).conversationId === deadId)
-  expect((presence.presence as Frame).since).toBeLessThanOrEqual(started)
+  const told = presence.presence as { since: number; deadline: number; remainingMs: number }
+  expect(told.since).toBeLessThanOrEqual(started)
+  // Found dead about 5 s after it was last heard: that much of the window is already gone.
+  expect(told.remainingMs).toBeLessThanOrEqual(told.deadline - told.since - 5_000)
   alive.ws.terminate()
   a.raw.drop()
 }, 15_000)

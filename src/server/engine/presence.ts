@@ -37,15 +37,11 @@ export function isGraceExpired(conv: Conversation, now: number, config: EngineCo
   return !isCustomerLive(conv, now, config) && now > graceDeadline(conv, config)
 }
 
-/** Presence as the agent console shows it. */
-export function presenceOf(conv: Conversation, config: EngineConfig): CustomerPresence {
+/** Presence as the agent console shows it, stated at `now`. */
+export function presenceOf(conv: Conversation, config: EngineConfig, now: number): CustomerPresence {
   if (conv.presence === 'connected') return { conversationId: conv.id, state: 'connected' }
-  return {
-    conversationId: conv.id,
-    state: 'disconnected',
-    since: conv.lastHeardAt,
-    deadline: graceDeadline(conv, config),
-  }
+  const deadline = graceDeadline(conv, config)
+  return { conversationId: conv.id, state: 'disconnected', since: conv.lastHeardAt, deadline, remainingMs: Math.max(0, deadline - now) }
 }
 
 /** The customer was heard on `connectionId` (any frame, including ping): it is live again. */

@@ -141,10 +141,10 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   private async sendReady(agent: AgentIdentity): Promise<void> {
     const { store, config } = this.ctx
     const assigned = await store.listConversations({ agentId: agent.id, statuses: ['active', 'wrap-up'] })
-    const conversations = await Promise.all(assigned.map((c) => snapshotOf(c, store, config)))
+    const conversations = await Promise.all(assigned.map((c) => snapshotOf(c, store, config, this.ctx.now())))
     const { loads, open } = await currentLoads(this.ctx)
     const offered = open.filter((c) => eligibleAgents(c, loads).includes(agent.id)).sort((a, b) => a.statusAt - b.statusAt)
-    const offers = await Promise.all(offered.map((c) => snapshotOf(c, store, config)))
+    const offers = await Promise.all(offered.map((c) => snapshotOf(c, store, config, this.ctx.now())))
     for (const s of [...conversations, ...offers]) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0)
     for (const s of offers) this.offered.add(s.id)
     this.send({

@@ -63,7 +63,7 @@ async function conversation(ctx: ServerContext, id: string, req: IncomingMessage
   const conv = await ctx.store.get(id)
   if (!conv) return json(res, 404, { error: 'not-found', message: 'no such conversation' })
   if (agent && !agentMayRead(conv, agent.id)) return json(res, 403, { error: 'forbidden', message: 'this conversation is not yours to read' })
-  json(res, 200, await apiViewOf(conv, ctx.store, ctx.config))
+  json(res, 200, await apiViewOf(conv, ctx.store, ctx.config, ctx.now()))
 }
 
 /** What an agent is shown anyway: the queue (offers carry the transcript), its own chats, its returning ones. */

@@ -16,7 +16,10 @@ export class Hub {
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
 
-  constructor(private readonly config: EngineConfig) {}
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly now: () => number,
+  ) {}
 
   addCustomer(conversationId: string, conn: CustomerConnection): void {
     this.customers.add(conversationId, conn)
@@ -54,7 +57,7 @@ export class Hub {
     if (this.agents.size === 0) return
     for (const agent of this.agentsFor(conv, previous)) {
       agent.deliver(conv.id, items)
-      if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config) })
+      if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config, this.now()) })
     }
   }
 

@@ -80,7 +80,7 @@ export class RoutingRunner {
       if (conn.offered.has(id) || conn.closed) continue
       const conv = byId.get(id)
       if (!conv) continue
-      const snapshot = await snapshotOf(conv, this.ctx.store, this.ctx.config)
+      const snapshot = await snapshotOf(conv, this.ctx.store, this.ctx.config, this.ctx.now())
       conn.offered.add(id)
       conn.follow(id, conv.lastSeq)
       conn.send({ type: 'offer', conversation: snapshot })

@@ -7,7 +7,7 @@ import type { Conversation, EngineConfig } from '../engine/types.js'
 import type { Store } from '../store/types.js'
 
 /** The agent console's view of a conversation, with its full transcript. */
-export async function snapshotOf(conv: Conversation, store: Store, config: EngineConfig): Promise<ConversationSnapshot> {
+export async function snapshotOf(conv: Conversation, store: Store, config: EngineConfig, now: number): Promise<ConversationSnapshot> {
   const transcript = await store.transcript(conv.id)
   return {
     id: conv.id,
@@ -17,14 +17,14 @@ export async function snapshotOf(conv: Conversation, store: Store, config: Engin
     ...(conv.agent ? { agent: conv.agent } : {}),
     createdAt: conv.createdAt,
     ...(conv.status === 'wrap-up' ? { wrapUpDeadline: conv.statusAt + config.wrapUpAutoCloseMs } : {}),
-    presence: presenceOf(conv, config),
+    presence: presenceOf(conv, config, now),
     transcript,
   }
 }
 
 /** `GET /api/conversations/:id`: the snapshot plus the state history. */
-export async function apiViewOf(conv: Conversation, store: Store, config: EngineConfig): Promise<Record<string, unknown>> {
-  const snapshot = await snapshotOf(conv, store, config)
+export async function apiViewOf(conv: Conversation, store: Store, config: EngineConfig, now: number): Promise<Record<string, unknown>> {
+  const snapshot = await snapshotOf(conv, store, config, now)
   const history = snapshot.transcript.filter((i): i is StatusItem => i.kind === 'status')
   return { ...snapshot, lastSeq: conv.lastSeq, preferredAgentId: conv.preferredAgentId, history }
 }
