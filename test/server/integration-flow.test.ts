@@ -175,6 +175,24 @@ describe('typing and connection limits', () => {
 })
 
 describe('the chat before this one', () => {
+  test('a message re-sent after the chat ended is acknowledged if it was recorded, refused if not', async () => {
+    const a = track(await agent(s.url))
+    const c = track(await customer(s.url))
+    const id = c.welcome.conversationId as string
+    await a.raw.next((f) => f.type === 'offer')
+    a.raw.send({ type: 'accept', conversationId: id })
+    await c.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'active')
+    c.raw.send({ type: 'message', clientId: 'm-1', text: 'thanks, bye' })
+    const original = await c.raw.next((f) => f.type === 'ack' && f.clientId === 'm-1')
+    a.raw.send({ type: 'end', conversationId: id })
+    await c.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'wrap-up')
+    // The client never saw that ack (say the socket dropped just then): its outbox sends it again.
+    c.raw.send({ type: 'message', clientId: 'm-1', text: 'thanks, bye' })
+    c.raw.send({ type: 'message', clientId: 'm-2', text: 'one more thing' })
+    expect(await c.raw.next((f) => f.type === 'ack' && f.clientId === 'm-1' && f !== original)).toEqual(original)
+    expect(await c.raw.error('conversation-ended')).toMatchObject({ ref: 'm-2' })
+  })
+
   test('a message recorded in the previous chat (its ack lost) is acknowledged there, not recorded again', async () => {
     const first = track(await customer(s.url))
     const previous = first.welcome.conversationId as string

@@ -8,6 +8,7 @@ import { parseCustomerFrame } from '../../protocol/validate.js'
 import { connectionClosed, heard, tabAway } from '../engine/presence.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
 import type { Conversation, Step } from '../engine/types.js'
+import type { RecordedAck } from '../store/types.js'
 import { stepOf } from '../service.js'
 import { Connection, type Side } from './connection.js'
 import type { ServerContext } from './context.js'
@@ -95,11 +96,9 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
 
   private async onMessage(id: string, frame: CustomerMessageFrame): Promise<void> {
     if (!this.checkText(frame.text, frame.clientId)) return
-    const known = await this.ctx.store.findAck(id, frame.clientId)
-    // An outbox message whose ack was lost before the previous chat ended: it stays there, once.
-    const previous = known || !this.previousId ? undefined : this.previousId
-    const earlier = previous && (await this.ctx.store.findAck(previous, frame.clientId))
-    const before = known ?? (earlier && previous ? { ...earlier, conversationId: previous } : undefined)
+    // An outbox message whose ack was lost before the previous chat ended: it stays there, once. Without
+    // a previous chat there is nothing to look up: the step below de-duplicates within this one.
+    const before = this.previousId ? await this.recordedBefore(id, this.previousId, frame.clientId) : undefined
     if (before) {
       await this.touch(id)
       return this.send({ type: 'ack', clientId: frame.clientId, ...before })
@@ -112,11 +111,24 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
       return { conversation: live, drafts: [{ kind: 'message', from: 'customer', text: frame.text, at: now, clientId: frame.clientId }] }
     })
     if (!result) return
-    if (ended) return this.refuse('conversation-ended', 'the conversation has ended', { ref: frame.clientId })
+    if (ended) {
+      // Recorded before it ended, its ack lost on the way: it was delivered, say so.
+      const known = await this.ctx.store.findAck(id, frame.clientId)
+      if (known) return this.send({ type: 'ack', clientId: frame.clientId, ...known })
+      return this.refuse('conversation-ended', 'the conversation has ended', { ref: frame.clientId })
+    }
     const dup = result.duplicates.get(frame.clientId)
     const item = result.items.find((i) => i.kind === 'message' && i.clientId === frame.clientId)
     const ack = dup ?? (item && item.kind === 'message' ? { seq: item.seq, messageId: item.id } : undefined)
     if (ack) this.send({ type: 'ack', clientId: frame.clientId, ...ack })
+  }
+
+  /** The ack of `clientId` if it is recorded here already, or in the previous chat (named in the ack). */
+  private async recordedBefore(id: string, previousId: string, clientId: string): Promise<(RecordedAck & { conversationId?: string }) | undefined> {
+    const known = await this.ctx.store.findAck(id, clientId)
+    if (known) return known
+    const earlier = await this.ctx.store.findAck(previousId, clientId)
+    return earlier && { ...earlier, conversationId: previousId }
   }
 
   private async onAck(id: string, seq: number): Promise<void> {
