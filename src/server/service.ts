@@ -7,7 +7,7 @@ import type { TranscriptItem } from '../protocol/frames.js'
 import type { ServerEvents } from './engine/events.js'
 import { deadlinesFor, tick } from './engine/tick.js'
 import type { Conversation, Deadline, EngineConfig, Step } from './engine/types.js'
-import type { Store, TransactResult } from './store/types.js'
+import type { Schedule, Store, TransactResult } from './store/types.js'
 
 /** An engine operation on one conversation: `null` changes nothing (time rules still apply). */
 export type Operation = (conversation: Conversation, now: number) => Step | null
@@ -41,7 +41,7 @@ export class ConversationService {
   /** Creates a conversation from `step` (plus the time rules). */
   async create(step: Step): Promise<TransactResult> {
     const now = this.now()
-    const result = await this.store.create(withTick(step, now, this.config))
+    const result = await this.store.create(withTick(step, now, this.config), this.schedule(now))
     await this.after(result, now, true)
     return result
   }
@@ -53,18 +53,19 @@ export class ConversationService {
       const step = operation(conv, now) ?? { conversation: conv, drafts: [] }
       const next = withTick(step, now, this.config)
       return next.conversation === conv && next.drafts.length === 0 ? null : next
-    })
+    }, this.schedule(now))
     if (result) await this.after(result, now, false)
     return result
   }
 
+  /** The deadlines of a record as updated at `now`, written by the store with the update. */
+  private schedule(now: number): Schedule {
+    return (conversation) => deadlinesFor(conversation, now, this.config)
+  }
+
   private async after(result: TransactResult, now: number, created: boolean): Promise<void> {
     const { conversation, previous } = result
-    if (created || conversation !== previous) {
-      const deadlines = deadlinesFor(conversation, now, this.config)
-      await this.store.setDeadlines(conversation.id, deadlines)
-      this.deadlinesChanged(earliestOf(deadlines))
-    }
+    if (result.deadlines) this.deadlinesChanged(earliestOf(result.deadlines))
     if (!created && conversation === previous) return
     await this.store.publish({
       type: 'changed',

@@ -113,6 +113,20 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     expect(await store.removeClosed('r1')).toBe(false)
   })
 
+  it('writes the deadlines of the record as updated, with the update: racing updates leave the last one', async () => {
+    const [a, b] = await pair(kind)
+    // Deadlines that name the record they were made from, so a stale set would show.
+    const schedule = (c: Conversation) => [{ conversationId: c.id, kind: 'grace' as const, at: 10_000 + c.lastSeq }]
+    const created = await a.create(open('s1'), schedule)
+    expect(created.deadlines).toEqual([{ conversationId: 's1', kind: 'grace', at: 10_000 + created.conversation.lastSeq }])
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).transact('s1', say(`m${i}`), schedule)))
+    const last = Math.max(...results.map((r) => r!.conversation.lastSeq))
+    expect(await a.nextDeadline()).toBe(10_000 + last)
+    // No change, no write.
+    expect((await a.transact('s1', () => null, () => []))?.deadlines).toBeUndefined()
+    expect(await b.claimDue(20_000)).toEqual([{ conversationId: 's1', kind: 'grace', at: 10_000 + last }])
+  })
+
   it('replaces deadlines per conversation and gives each due one to exactly one claimer', async () => {
     const [a, b] = await pair(kind)
     await a.setDeadlines('d1', [{ conversationId: 'd1', kind: 'grace', at: 500 }])

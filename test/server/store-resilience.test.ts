@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
-import type { Mutator, TransactResult } from '../../src/server/store/types.js'
+import type { Mutator, Schedule, TransactResult } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { agent, customer, Raw, type Frame } from './raw.js'
 
 /** A memory store whose writes fail while `failing` is set. */
 class FlakyStore extends MemoryStore {
   failing = false
-  override async transact(id: string, mutate: Mutator): Promise<TransactResult | undefined> {
+  override async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
     if (this.failing) throw new Error('store down')
-    return super.transact(id, mutate)
+    return super.transact(id, mutate, schedule)
   }
 }
 

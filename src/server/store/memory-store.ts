@@ -11,6 +11,7 @@ import type {
   ConversationFilter,
   Mutator,
   RecordedAck,
+  Schedule,
   Store,
   TransactResult,
 } from './types.js'
@@ -33,11 +34,11 @@ export class MemoryStore implements Store {
   private readonly listeners = new Set<(message: BusMessage) => void>()
   private readonly locks = new Map<string, Promise<unknown>>()
 
-  async create(step: Step): Promise<TransactResult> {
+  async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id
     if (this.entries.has(id)) throw new Error(`conversation ${id} exists`)
     const entry: Entry = { conversation: { ...step.conversation, lastSeq: 0 }, items: [], acks: undefined }
-    const result = this.apply(entry, step)
+    const result = this.apply(entry, step, schedule)
     this.entries.set(id, entry)
     return result
   }
@@ -46,15 +47,15 @@ export class MemoryStore implements Store {
     return this.entries.get(id)?.conversation
   }
 
-  async transact(id: string, mutate: Mutator): Promise<TransactResult | undefined> {
+  async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
     const entry = this.entries.get(id)
     if (!entry) return undefined
     const step = mutate(entry.conversation)
     if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: NO_ACKS }
-    return this.apply(entry, step)
+    return this.apply(entry, step, schedule)
   }
 
-  private apply(entry: Entry, step: Step): TransactResult {
+  private apply(entry: Entry, step: Step, schedule: Schedule | undefined): TransactResult {
     const previous = entry.conversation
     const applied = applyDrafts(previous, step, (clientId) => entry.acks?.get(clientId))
     for (const [clientId, ack] of applied.recorded) (entry.acks ??= new Map()).set(clientId, ack)
@@ -62,7 +63,9 @@ export class MemoryStore implements Store {
     if (entry.items.length === 0) entry.items = applied.items.slice()
     else entry.items.push(...applied.items)
     entry.conversation = applied.conversation
-    return { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
+    const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
+    if (schedule) this.deadlines.replace(previous.id, (result.deadlines = schedule(applied.conversation)))
+    return result
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {

@@ -9,7 +9,7 @@ import { createClient, createClientPool, WatchError } from 'redis'
 import type { TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
-import type { BusMessage, ConversationFilter, Mutator, RecordedAck, Store, TransactResult } from './types.js'
+import type { BusMessage, ConversationFilter, Mutator, RecordedAck, Schedule, Store, TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -24,6 +24,7 @@ export interface RedisStoreOptions {
 type Client = ReturnType<typeof createClient>
 type Pool = ReturnType<typeof createClientPool>
 type Isolated = Parameters<Parameters<Pool['execute']>[0]>[0]
+type Multi = ReturnType<Client['multi']> | ReturnType<Isolated['multi']>
 
 // Removes and returns the due deadlines in one step, so two processes never both claim one.
 const CLAIM_DUE = `
@@ -113,11 +114,11 @@ export class RedisStore implements Store {
     })
   }
 
-  async create(step: Step): Promise<TransactResult> {
+  async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id
     return this.optimistic(id, async (c) => {
       if (await c.exists(this.key.conversation(id))) throw new Error(`conversation ${id} exists`)
-      return this.commit(c, { ...step.conversation, lastSeq: 0 }, step, true)
+      return this.commit(c, { ...step.conversation, lastSeq: 0 }, step, true, schedule)
     })
   }
 
@@ -126,14 +127,14 @@ export class RedisStore implements Store {
     return raw ? (JSON.parse(raw) as Conversation) : undefined
   }
 
-  async transact(id: string, mutate: Mutator): Promise<TransactResult | undefined> {
+  async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
     return this.optimistic(id, async (c) => {
       const raw = await c.get(this.key.conversation(id))
       if (!raw) return undefined
       const current = JSON.parse(raw) as Conversation
       const step = mutate(current)
       if (!step) return { previous: current, conversation: current, items: [], duplicates: NO_ACKS }
-      return this.commit(c, current, step, false)
+      return this.commit(c, current, step, false, schedule)
     })
   }
 
@@ -159,7 +160,7 @@ export class RedisStore implements Store {
     throw new Error(`conversation ${id}: too much contention`)
   }
 
-  private async commit(c: Isolated, previous: Conversation, step: Step, creating: boolean): Promise<TransactResult> {
+  private async commit(c: Isolated, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult> {
     const id = previous.id
     const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
     const known = new Map<string, RecordedAck>()
@@ -183,8 +184,10 @@ export class RedisStore implements Store {
       if (before?.agent) multi.sRem(this.key.agentConversations(before.agent.id), id)
       if (applied.conversation.agent) multi.sAdd(this.key.agentConversations(applied.conversation.agent.id), id)
     }
+    const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
+    if (schedule) this.queueDeadlines(multi, id, (result.deadlines = schedule(applied.conversation)))
     await multi.exec()
-    return { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
+    return result
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -253,13 +256,19 @@ export class RedisStore implements Store {
   }
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
+    const multi = this.client.multi()
+    this.queueDeadlines(multi, conversationId, deadlines)
+    await multi.exec()
+  }
+
+  /** Adds to `multi` the commands that replace every deadline of `conversationId` with `deadlines`. */
+  private queueDeadlines(multi: Multi, conversationId: string, deadlines: readonly Deadline[]): void {
     const members = this.deadlineMembers(conversationId)
-    const multi = this.client.multi().zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
+    multi.zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
     for (const d of deadlines) {
       const member = `${d.conversationId}\u0000${d.kind}`
       multi.zAdd(this.key.deadlines(), { score: d.at, value: member }).hSet(this.key.deadlineData(), member, JSON.stringify(d))
     }
-    await multi.exec()
   }
 
   async claimDue(now: number, limit = 100): Promise<Deadline[]> {

@@ -22,7 +22,15 @@ export interface TransactResult {
   items: TranscriptItem[]
   /** Client ids whose message was already recorded, with the original ack (nothing recorded twice). */
   duplicates: ReadonlyMap<string, RecordedAck>
+  /** The conversation's deadlines as written with this update (when a schedule was given and it changed). */
+  deadlines?: readonly Deadline[]
 }
+
+/**
+ * The deadlines of a conversation as updated. Written in the same atomic step as the update, so two
+ * updates racing can never leave the deadlines of the older record in place.
+ */
+export type Schedule = (conversation: Conversation) => readonly Deadline[]
 
 /**
  * An atomic update of one conversation: given the current record, return the step to apply, or
@@ -49,14 +57,15 @@ export interface ConversationFilter {
  * const created = await store.create(step)
  */
 export interface Store {
-  /** Records a new conversation and its first items. Rejects if the id exists. */
-  create(step: Step): Promise<TransactResult>
+  /** Records a new conversation and its first items (and deadlines). Rejects if the id exists. */
+  create(step: Step, schedule?: Schedule): Promise<TransactResult>
   get(id: string): Promise<Conversation | undefined>
   /**
    * Atomically updates one conversation: sequence numbers are assigned here, message drafts whose
-   * `clientId` is already recorded are dropped (reported in `duplicates`). Undefined when unknown.
+   * `clientId` is already recorded are dropped (reported in `duplicates`), and with `schedule` the
+   * conversation's deadlines are replaced along. Undefined when unknown.
    */
-  transact(id: string, mutate: Mutator): Promise<TransactResult | undefined>
+  transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined>
   /** Items with `seq > afterSeq`, in order. */
   transcript(id: string, afterSeq?: number): Promise<TranscriptItem[]>
   /** The ack of an already recorded client message, if any. */
