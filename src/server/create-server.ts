@@ -149,11 +149,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   }
 }
 
-/** A due deadline: run the time rules on its conversation (and routing, for capacity release). */
+/** A due deadline: run the time rules on its conversation (or remove it, once closed long enough). */
 async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
   if (deadline.kind === 'purge') return void (await ctx.store.removeClosed(deadline.conversationId))
   await ctx.service.run(deadline.conversationId, () => null)
-  if (deadline.kind === 'capacity') await ctx.store.publish({ type: 'routing' })
 }
 
 /**

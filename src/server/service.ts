@@ -42,7 +42,7 @@ export class ConversationService {
   async create(step: Step): Promise<TransactResult> {
     const now = this.now()
     const result = await this.store.create(withTick(step, now, this.config), this.schedule(now))
-    await this.after(result, now, true)
+    await this.after(result, true)
     return result
   }
 
@@ -54,7 +54,7 @@ export class ConversationService {
       const next = withTick(step, now, this.config)
       return next.conversation === conv && next.drafts.length === 0 ? null : next
     }, this.schedule(now))
-    if (result) await this.after(result, now, false)
+    if (result) await this.after(result, false)
     return result
   }
 
@@ -63,7 +63,7 @@ export class ConversationService {
     return (conversation) => deadlinesFor(conversation, now, this.config)
   }
 
-  private async after(result: TransactResult, now: number, created: boolean): Promise<void> {
+  private async after(result: TransactResult, created: boolean): Promise<void> {
     const { conversation, previous } = result
     if (result.deadlines) this.deadlinesChanged(earliestOf(result.deadlines))
     if (!created && conversation === previous) return
@@ -79,7 +79,7 @@ export class ConversationService {
       conversation.agent?.id !== previous.agent?.id ||
       conversation.preferredAgentId !== previous.preferredAgentId ||
       conversation.affinityLapsed !== previous.affinityLapsed ||
-      wrapUpHoldOver(conversation, now, this.config)
+      conversation.capacityReleased !== previous.capacityReleased
     if (created || routingChanged) {
       await this.store.publish({ type: 'routing' })
     }
@@ -110,15 +110,6 @@ export class ConversationService {
       this.events.emit('error', { error, context: `listener:${event}` })
     }
   }
-}
-
-/**
- * A numbered wrap-up hold (R9) ends by time alone, and its 'capacity' deadline runs routing. Any
- * change past that moment (the customer's tab still pinging, say) rewrites the deadlines without it,
- * perhaps before it fired, so such a change runs routing itself.
- */
-function wrapUpHoldOver(conv: Conversation, now: number, config: EngineConfig): boolean {
-  return conv.status === 'wrap-up' && typeof config.wrapUpCapacity === 'number' && now >= conv.statusAt + config.wrapUpCapacity
 }
 
 function earliestOf(deadlines: readonly Deadline[]): number | undefined {

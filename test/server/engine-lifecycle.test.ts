@@ -95,8 +95,19 @@ describe('capacity (derived, never counted)', () => {
     expect(capacityUsed('b2', convs, 5, 'block')).toBe(0)
   })
 
-  test('a numbered policy sets a capacity deadline', () => {
-    expect(deadlinesFor(wrapUpAt(10), 10, config({ wrapUpCapacity: 500 }))).toContainEqual({ conversationId: 'c1', kind: 'capacity', at: 510 })
+  test('a numbered policy sets a capacity deadline; its end is a change of the record, once per wrap-up', () => {
+    const cfg500 = config({ wrapUpCapacity: 500 })
+    expect(deadlinesFor(wrapUpAt(10), 10, cfg500)).toContainEqual({ conversationId: 'c1', kind: 'capacity', at: 510 })
+    expect(tick(wrapUpAt(10), 509, cfg500).conversation.capacityReleased).toBeUndefined()
+    const released = tick(wrapUpAt(10), 510, cfg500).conversation
+    expect(released.capacityReleased).toBe(true)
+    expect(tick(released, 600, cfg500).conversation).toBe(released)
+    expect(deadlinesFor(released, 510, cfg500).map((d) => d.kind)).not.toContain('capacity')
+    // Reopened (R10), taken and ended again: a new hold.
+    const retaken = accept(reopen(released, 700, cfg500).conversation, ANA, 750, cfg500).conversation
+    const again = customerEnd(retaken, 800, cfg500).conversation
+    expect(again.capacityReleased).toBeUndefined()
+    expect(deadlinesFor(again, 800, cfg500)).toContainEqual({ conversationId: 'c1', kind: 'capacity', at: 1_300 })
   })
 })
 

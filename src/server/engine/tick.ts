@@ -1,8 +1,11 @@
 /**
  * Time-driven rules, evaluated after every input and whenever a deadline is due: presence (R2),
- * grace expiry (R3, R4), queue and wrap-up auto-close (R9), agent grace (R11).
+ * grace expiry (R3, R4), queue and wrap-up auto-close and the end of a wrap-up capacity hold (R9),
+ * agent grace and the lapse of agent affinity (R10, R11). Each is a change of the record, so whatever
+ * notices the time (its deadline, or any update after it) has the same effect.
  */
 import { graceDeadline, isCustomerLive, isGraceExpired, liveUntil, pruneDead } from './presence.js'
+import { unitsUsed } from './routing.js'
 import { isLive, transition } from './transitions.js'
 import type { Conversation, Deadline, EngineConfig, Step } from './types.js'
 
@@ -13,7 +16,13 @@ import type { Conversation, Deadline, EngineConfig, Step } from './types.js'
 export function tick(conv: Conversation, now: number, config: EngineConfig): Step {
   if (!isLive(conv.status)) {
     const wrapUpDue = conv.status === 'wrap-up' && now >= conv.statusAt + config.wrapUpAutoCloseMs
-    return wrapUpDue ? transition(conv, 'closed', 'wrap-up-timeout', now, config) : { conversation: conv, drafts: [] }
+    if (wrapUpDue) return transition(conv, 'closed', 'wrap-up-timeout', now, config)
+    // Like affinity, the end of a numbered hold is a change of the record, so routing runs on it.
+    const held = conv.status === 'wrap-up' && typeof config.wrapUpCapacity === 'number' && !conv.capacityReleased
+    if (held && unitsUsed(conv, now, config.wrapUpCapacity) === 0) {
+      return { conversation: { ...conv, capacityReleased: true }, drafts: [] }
+    }
+    return { conversation: conv, drafts: [] }
   }
   let next = pruneDead(conv, now, config)
   if (next.status === 'open' && next.preferredAgentId !== undefined && !next.affinityLapsed && now >= next.statusAt + config.affinityMs) {
@@ -54,7 +63,7 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
     if (conv.status === 'active' && conv.agentAwayAt !== undefined) add('agent-grace', conv.agentAwayAt + config.agentGraceMs)
   } else if (conv.status === 'wrap-up') {
     add('wrap-up', conv.statusAt + config.wrapUpAutoCloseMs)
-    if (typeof config.wrapUpCapacity === 'number') add('capacity', conv.statusAt + config.wrapUpCapacity)
+    if (typeof config.wrapUpCapacity === 'number' && !conv.capacityReleased) add('capacity', conv.statusAt + config.wrapUpCapacity)
   } else {
     // Closed: kept while it can still be reopened (R10) or read, then removed from the store.
     add('purge', conv.statusAt + Math.max(config.retainClosedMs, config.reconnectWindowMs ?? 0))

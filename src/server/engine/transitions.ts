@@ -49,8 +49,9 @@ export function transition(
     next.endedBy = reason
   }
   if (status === 'open' || status === 'active') delete next.agentAwayAt
-  // Each stay in the queue starts its own affinity period (R10, R11).
+  // Each stay in the queue starts its own affinity period (R10, R11), each wrap-up its own hold.
   delete next.affinityLapsed
+  delete next.capacityReleased
   const agent = status === 'open' ? undefined : next.agent
   const item: Draft = { kind: 'status', status, reason, at: now, ...(agent ? { agent } : {}) }
   const drafts: Draft[] = [item]

@@ -40,6 +40,8 @@ export interface Conversation {
   preferredAgentId?: string
   /** The affinity to `preferredAgentId` lapsed in this stay in the queue (`affinityMs`). */
   affinityLapsed?: true
+  /** In wrap-up under a numbered `wrapUpCapacity`: the hold ended and the agent has the unit back. */
+  capacityReleased?: true
   /** SHA-256 (hex) of the resume token; the token itself is never stored. */
   tokenHash: string
   /** Highest sequence number recorded (0 when none). */
