@@ -94,6 +94,8 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     })
     expect(await ids({ agentId: 'a1' })).toEqual([])
     expect(await ids({ statuses: ['open'] })).toEqual(['o1', 'o2'])
+    await store.transact('o1', (c) => ({ conversation: { ...c, status: 'closed' }, drafts: [] }))
+    expect(await store.countByStatus()).toEqual({ open: 1, active: 0, 'wrap-up': 0, closed: 1 })
   })
 
   it('removes a closed conversation with its transcript, acks, indexes and deadlines; a live one stays', async () => {

@@ -17,7 +17,6 @@ import { accept, agentBack, agentGone, transition } from '../engine/transitions.
 import type { Conversation } from '../engine/types.js'
 import { findAgent, type AgentIdentity } from './agent-auth.js'
 import { Connection, type Side } from './connection.js'
-import type { ServerContext } from './context.js'
 import { currentLoads } from './routing-runner.js'
 import { snapshotOf } from './snapshot.js'
 

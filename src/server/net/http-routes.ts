@@ -2,7 +2,7 @@
  * HTTP routes on the server's port: health, metrics, the conversation API, the away beacon, static files.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AwayBeacon, ConversationStatus } from '../../protocol/frames.js'
+import type { AwayBeacon } from '../../protocol/frames.js'
 import { MAX_ID_LENGTH } from '../../protocol/limits.js'
 import { tabAway } from '../engine/presence.js'
 import type { Conversation } from '../engine/types.js'
@@ -47,8 +47,7 @@ async function route(ctx: ServerContext, mounts: StaticMount[], req: IncomingMes
 }
 
 async function metrics(ctx: ServerContext, res: ServerResponse): Promise<void> {
-  const byState: Record<ConversationStatus, number> = { open: 0, active: 0, 'wrap-up': 0, closed: 0 }
-  for (const c of await ctx.store.listConversations()) byState[c.status] += 1
+  const byState = await ctx.store.countByStatus()
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
   res.end(ctx.metrics.render(byState))
 }

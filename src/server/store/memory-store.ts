@@ -2,7 +2,7 @@
  * The default store: one process, everything in memory. Each call completes in one synchronous
  * section, which is what makes `transact` and `claimDue` atomic here.
  */
-import type { TranscriptItem } from '../../protocol/frames.js'
+import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
@@ -85,6 +85,12 @@ export class MemoryStore implements Store {
       out.push(conversation)
     }
     return out
+  }
+
+  async countByStatus(): Promise<Record<ConversationStatus, number>> {
+    const counts: Record<ConversationStatus, number> = { open: 0, active: 0, 'wrap-up': 0, closed: 0 }
+    for (const { conversation } of this.entries.values()) counts[conversation.status] += 1
+    return counts
   }
 
   async removeClosed(id: string): Promise<boolean> {

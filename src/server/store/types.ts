@@ -71,6 +71,8 @@ export interface Store {
   /** The ack of an already recorded client message, if any. */
   findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined>
   listConversations(filter?: ConversationFilter): Promise<Conversation[]>
+  /** How many conversations are in each state, without reading them (metrics scrape it often). */
+  countByStatus(): Promise<Record<ConversationStatus, number>>
   /**
    * Removes a conversation with its transcript, acks and deadlines, atomically, if it is closed.
    * Resolves true when it was removed.
