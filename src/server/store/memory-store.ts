@@ -15,6 +15,7 @@ import type {
   Store,
   TransactResult,
 } from './types.js'
+import { CONVERSATION_STATUSES } from './types.js'
 
 interface Entry {
   conversation: Conversation
@@ -29,6 +30,11 @@ interface Entry {
  */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>()
+  /**
+   * Conversation ids by state. Routing lists the live ones on every change, and closed ones are kept
+   * for a day (`retainClosedMs`): a scan of every entry would grow with the day's traffic.
+   */
+  private readonly byStatus: Record<ConversationStatus, Set<string>> = { open: new Set(), active: new Set(), 'wrap-up': new Set(), closed: new Set() }
   private readonly deadlines = new DeadlineHeap()
   private readonly agents = new Map<string, AgentRecord>()
   private readonly listeners = new Set<(message: BusMessage) => void>()
@@ -40,6 +46,7 @@ export class MemoryStore implements Store {
     const entry: Entry = { conversation: { ...step.conversation, lastSeq: 0 }, items: [], acks: undefined }
     const result = this.apply(entry, step, schedule)
     this.entries.set(id, entry)
+    this.byStatus[result.conversation.status].add(id)
     return result
   }
 
@@ -52,7 +59,12 @@ export class MemoryStore implements Store {
     if (!entry) return undefined
     const step = mutate(entry.conversation)
     if (!step) return { previous: entry.conversation, conversation: entry.conversation, items: [], duplicates: NO_ACKS }
-    return this.apply(entry, step, schedule)
+    const result = this.apply(entry, step, schedule)
+    if (result.previous.status !== result.conversation.status) {
+      this.byStatus[result.previous.status].delete(id)
+      this.byStatus[result.conversation.status].add(id)
+    }
+    return result
   }
 
   private apply(entry: Entry, step: Step, schedule: Schedule | undefined): TransactResult {
@@ -79,23 +91,24 @@ export class MemoryStore implements Store {
 
   async listConversations(filter: ConversationFilter = {}): Promise<Conversation[]> {
     const out: Conversation[] = []
-    for (const { conversation } of this.entries.values()) {
-      if (filter.statuses && !filter.statuses.includes(conversation.status)) continue
-      if (filter.agentId !== undefined && conversation.agent?.id !== filter.agentId) continue
-      out.push(conversation)
+    for (const status of filter.statuses ?? CONVERSATION_STATUSES) {
+      for (const id of this.byStatus[status]) {
+        const conversation = (this.entries.get(id) as Entry).conversation
+        if (filter.agentId === undefined || conversation.agent?.id === filter.agentId) out.push(conversation)
+      }
     }
     return out
   }
 
   async countByStatus(): Promise<Record<ConversationStatus, number>> {
-    const counts: Record<ConversationStatus, number> = { open: 0, active: 0, 'wrap-up': 0, closed: 0 }
-    for (const { conversation } of this.entries.values()) counts[conversation.status] += 1
-    return counts
+    const { open, active, 'wrap-up': wrapUp, closed } = this.byStatus
+    return { open: open.size, active: active.size, 'wrap-up': wrapUp.size, closed: closed.size }
   }
 
   async removeClosed(id: string): Promise<boolean> {
     if (this.entries.get(id)?.conversation.status !== 'closed') return false
     this.entries.delete(id)
+    this.byStatus.closed.delete(id)
     this.deadlines.replace(id, [])
     return true
   }

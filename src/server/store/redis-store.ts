@@ -9,7 +9,7 @@ import { createClient, createClientPool, WatchError } from 'redis'
 import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
-import type { BusMessage, ConversationFilter, Mutator, RecordedAck, Schedule, Store, TransactResult } from './types.js'
+import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -24,8 +24,6 @@ export interface RedisStoreOptions {
 type Client = ReturnType<typeof createClient>
 type Pool = ReturnType<typeof createClientPool>
 type Isolated = Parameters<Parameters<Pool['execute']>[0]>[0]
-
-const STATUSES: readonly ConversationStatus[] = ['open', 'active', 'wrap-up', 'closed']
 type Multi = ReturnType<Client['multi']> | ReturnType<Isolated['multi']>
 
 // Removes and returns the due deadlines in one step, so two processes never both claim one.
@@ -217,13 +215,13 @@ export class RedisStore implements Store {
   }
 
   async countByStatus(): Promise<Record<ConversationStatus, number>> {
-    const counts = await Promise.all(STATUSES.map((s) => this.client.sCard(this.key.status(s))))
-    return Object.fromEntries(STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<ConversationStatus, number>
+    const counts = await Promise.all(CONVERSATION_STATUSES.map((s) => this.client.sCard(this.key.status(s))))
+    return Object.fromEntries(CONVERSATION_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<ConversationStatus, number>
   }
 
   private async candidateIds(filter: ConversationFilter): Promise<string[]> {
     if (filter.agentId !== undefined) return this.client.sMembers(this.key.agentConversations(filter.agentId))
-    const statuses = filter.statuses ?? STATUSES
+    const statuses = filter.statuses ?? CONVERSATION_STATUSES
     const lists = await Promise.all(statuses.map((s) => this.client.sMembers(this.key.status(s))))
     return lists.flat()
   }
