@@ -1,7 +1,8 @@
 /**
  * Chaos: dozens of customers and several agents over real sockets, under a seeded schedule of
  * faults (connections cut, networks lost, pages reloaded, pages frozen, gaps either side of the
- * grace window, server restarts over Redis). Afterwards every invariant of invariants.ts must hold.
+ * grace window, server restarts over Redis, two server processes on one Redis). Afterwards every
+ * invariant of invariants.ts must hold.
  *
  * The seed is printed; `HOLDLINE_SEED=<seed> npx vitest run test/chaos` replays the schedule.
  * `npm run soak` runs longer and larger (HOLDLINE_CHAOS_SECONDS, HOLDLINE_CHAOS_CUSTOMERS).
@@ -64,6 +65,10 @@ describe('chaos', () => {
 
     it('survives restarts of the server process inside the window', { timeout: TIMEOUT_MS }, async () => {
       await expectNoViolations('redis', { ...base, store: redis.url, restarts: 2 })
+    })
+
+    it('two processes: customers and agents spread over both, rolling restarts move them across', { timeout: TIMEOUT_MS }, async () => {
+      await expectNoViolations('two-processes', { ...base, store: redis.url, restarts: 3, processes: 2 })
     })
   })
 })

@@ -16,6 +16,8 @@ export interface ChaosSettings extends PlanSettings {
   agentCapacity: number
   /** A Redis URL; the server's memory store without (then `restarts` must be 0). */
   store?: string
+  /** Servers sharing the Redis store (see WorldSettings). */
+  processes?: number
 }
 
 export interface ChaosRun {

@@ -1,7 +1,7 @@
 /**
- * The real parts of a chaos run: one holdline server on 127.0.0.1 that can be restarted on the
- * same port (over a Redis store, which outlives it), agent tokens, and a TCP proxy per participant so a
- * fault hits one customer or agent alone.
+ * The real parts of a chaos run: holdline servers on 127.0.0.1 (one, or several processes' worth over
+ * one Redis store) that can be restarted (over Redis, which outlives them), agent tokens, and a TCP
+ * proxy per participant so a fault hits one customer or agent alone.
  */
 import { createServer, type HoldlineServer, type ServerOptions } from '../../src/server/index.js'
 import { startProxy, type Proxy } from '../helpers/proxy.js'
@@ -15,9 +15,16 @@ export interface WorldSettings {
   agentCapacity: number
   /** A Redis URL, so that restarts keep the conversations; the server's own memory store without. */
   store?: string
+  /**
+   * Servers sharing the Redis store, as separate processes would (default 1). Participants are spread
+   * over them; a restart is then a rolling one: the stopped server's participants move to the next
+   * one (resuming there, across processes) and come back to its successor.
+   */
+  processes?: number
 }
 
 export interface World {
+  /** A running server (any of them reads the same store). */
   readonly server: HoldlineServer
   /** The server's URL (behind no proxy): for HTTP reads. */
   readonly url: string
@@ -25,7 +32,10 @@ export interface World {
   agentToken(index: number): string
   /** A new proxy in front of the server, for one participant. */
   proxy(): Promise<Proxy>
-  /** Stop the server, stay down for `ms`, start a new one over the same store, behind the same proxies. */
+  /**
+   * Stop a server, stay down for `ms`, start a new one over the same store, behind the same proxies.
+   * With one server the whole service is down meanwhile; with several, one at a time, in turn.
+   */
   restart(ms: number): Promise<void>
   close(): Promise<void>
 }
@@ -43,31 +53,45 @@ export async function startWorld(settings: WorldSettings): Promise<World> {
     agentTokens,
     ...(settings.store ? { store: settings.store } : {}),
   })
-  let server = await createServer(options())
-  const proxies: Proxy[] = []
+  const count = settings.processes ?? 1
+  if (count > 1 && !settings.store) throw new Error('several servers need a shared (Redis) store')
+  const servers: HoldlineServer[] = []
+  for (let k = 0; k < count; k++) servers.push(await createServer(options()))
+  /** Each proxy with the index of the server it sends new connections to. */
+  const proxies = new Map<Proxy, number>()
+  let restarts = 0
+  const point = (proxy: Proxy, k: number): void => {
+    proxies.set(proxy, k)
+    proxy.retarget((servers[k] as HoldlineServer).url)
+  }
 
   return {
     get server() {
-      return server
+      return servers[0] as HoldlineServer
     },
     get url() {
-      return server.url
+      return (servers[0] as HoldlineServer).url
     },
     agentToken: (index) => `chaos-agent-${index}`,
     async proxy() {
-      const proxy = await startProxy(server.url)
-      proxies.push(proxy)
+      const k = proxies.size % count
+      const proxy = await startProxy((servers[k] as HoldlineServer).url)
+      proxies.set(proxy, k)
       return proxy
     },
     async restart(ms) {
-      await server.close()
+      const k = restarts++ % count
+      const moved = [...proxies].filter(([, at]) => at === k).map(([proxy]) => proxy)
+      // With another server up, its participants go there before this one's sockets close.
+      if (count > 1) for (const proxy of moved) point(proxy, (k + 1) % count)
+      await (servers[k] as HoldlineServer).close()
       await new Promise((resolve) => setTimeout(resolve, ms))
-      server = await createServer(options())
-      for (const proxy of proxies) proxy.retarget(server.url)
+      servers[k] = await createServer(options())
+      for (const proxy of moved) point(proxy, k)
     },
     async close() {
-      await Promise.all(proxies.map((p) => p.close()))
-      await server.close()
+      await Promise.all([...proxies.keys()].map((p) => p.close()))
+      await Promise.all(servers.map((server) => server.close()))
     },
   }
 }

@@ -62,6 +62,35 @@ describe('R10 reconnection to a previous chat', () => {
 })
 
 describe('R11 the agent disconnects', () => {
+  test("a message recorded before the chat went back to the queue, re-sent by its agent, gets its ack; nobody else's does", async () => {
+    s = await startServer({
+      agentGraceMs: 200,
+      agentTokens: { 'agent-token': { id: 'a1', name: 'Ana', capacity: 2 }, 'other-token': { id: 'a2', name: 'Bo', capacity: 2 } },
+    })
+    const { a, c, id } = await activeChat(s.url)
+    a.raw.send({ type: 'message', conversationId: id, clientId: 'ana-1', text: 'one moment' })
+    const original = await a.raw.next((f) => f.type === 'ack' && f.clientId === 'ana-1')
+    // The console drops before it sees that ack (say); the chat goes back to the queue meanwhile.
+    a.raw.drop()
+    const ping = setInterval(() => c.raw.send({ type: 'ping', t: Date.now() }), 100)
+    try {
+      await c.raw.next((f) => f.type === 'event' && item(f).status === 'open' && item(f).reason === 'agent-disconnected', { timeoutMs: 3_000 })
+      const again = track(await agent(s.url))
+      again.raw.send({ type: 'message', conversationId: id, clientId: 'ana-1', text: 'one moment' })
+      expect(await again.raw.next((f) => f.type === 'ack' && f.clientId === 'ana-1')).toEqual(original)
+      again.raw.send({ type: 'message', conversationId: id, clientId: 'ana-2', text: 'new' })
+      expect(await again.raw.error('forbidden')).toMatchObject({ ref: id })
+      // Another agent naming that client id learns nothing.
+      const other = track(await agent(s.url, 'other-token'))
+      other.raw.send({ type: 'message', conversationId: id, clientId: 'ana-1', text: 'one moment' })
+      expect(await other.raw.error('forbidden')).toMatchObject({ ref: id })
+      const texts = (await s.server.store.transcript(id)).flatMap((i) => (i.kind === 'message' && i.from === 'agent' ? [i.text] : []))
+      expect(texts).toEqual(['one moment'])
+    } finally {
+      clearInterval(ping)
+    }
+  })
+
   test('the customer is told at once; after agentGraceMs the chat goes back to the queue', async () => {
     s = await startServer({ agentGraceMs: 400 })
     const { a, c, id } = await activeChat(s.url)

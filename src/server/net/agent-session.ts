@@ -73,8 +73,22 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     const conv = await this.ctx.store.get(frame.conversationId)
     if (!conv) return this.refuse('not-found', 'no such conversation', { ref: frame.conversationId })
     if (frame.type === 'accept') return this.onAccept(agent, conv)
-    if (conv.agent?.id !== agent.id) return this.refuse('forbidden', 'this conversation is not assigned to you', { ref: conv.id })
+    if (conv.agent?.id !== agent.id) {
+      // Its own message, recorded before the chat left it (the ack lost on the way): acknowledged.
+      if (frame.type === 'message' && (await this.ackEarlier(agent, conv.id, frame.clientId))) return
+      return this.refuse('forbidden', 'this conversation is not assigned to you', { ref: conv.id })
+    }
     return this.onAssigned(agent, conv, frame)
+  }
+
+  /** Sends the original ack of `clientId` if this agent wrote that message here; false otherwise. */
+  private async ackEarlier(agent: AgentIdentity, conversationId: string, clientId: string): Promise<boolean> {
+    const known = await this.ctx.store.findAck(conversationId, clientId)
+    if (!known) return false
+    const [written] = await this.ctx.store.transcript(conversationId, known.seq - 1)
+    if (written?.kind !== 'message' || written.from !== 'agent' || written.agent?.id !== agent.id || written.clientId !== clientId) return false
+    this.send({ type: 'ack', clientId, conversationId, ...known })
+    return true
   }
 
   private async onAssigned(agent: AgentIdentity, conv: Conversation, frame: Targeted): Promise<void> {
