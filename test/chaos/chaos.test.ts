@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { seedFromEnv } from '../helpers/random.js'
 import { startRedis, type RunningRedis } from '../redis/redis-server.js'
 import { violations } from './invariants.js'
@@ -55,20 +55,23 @@ describe('chaos', () => {
   })
 
   describe('with Redis and server restarts', () => {
-    let redis: RunningRedis
-    beforeAll(async () => {
+    // A Redis of its own for each run: the other run's conversations (same customer and agent names)
+    // would read as ghosts and doubles.
+    let redis: RunningRedis | undefined
+    beforeEach(async () => {
       redis = await startRedis()
     })
-    afterAll(async () => {
+    afterEach(async () => {
       await redis?.stop()
     })
+    const url = (): string => (redis as RunningRedis).url
 
     it('survives restarts of the server process inside the window', { timeout: TIMEOUT_MS }, async () => {
-      await expectNoViolations('redis', { ...base, store: redis.url, restarts: 2 })
+      await expectNoViolations('redis', { ...base, store: url(), restarts: 2 })
     })
 
     it('two processes: customers and agents spread over both, rolling restarts move them across', { timeout: TIMEOUT_MS }, async () => {
-      await expectNoViolations('two-processes', { ...base, store: redis.url, restarts: 3, processes: 2 })
+      await expectNoViolations('two-processes', { ...base, store: url(), restarts: 3, processes: 2 })
     })
   })
 })
