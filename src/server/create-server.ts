@@ -12,10 +12,12 @@ import type { ServerEvents } from './engine/events.js'
 import { deadAfterMs } from './engine/presence.js'
 import type { Deadline, EngineConfig } from './engine/types.js'
 import type { ServerContext } from './net/context.js'
+import { leaseTiming, sweepAgentLeases } from './net/agent-presence.js'
 import { attachEndpoints, type Endpoints } from './net/endpoints.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
+import { newConnectionId } from './net/tokens.js'
 import { RoutingRunner } from './net/routing-runner.js'
 import type { StaticMount } from './net/static-files.js'
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js'
@@ -84,7 +86,7 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
   const now = (): number => o.clock.now()
   const service = new ConversationService(store, config, now, events)
   const hub = new Hub(config, now)
-  const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, closing: false }
+  const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, processId: newConnectionId(), closing: false }
   const routing = new RoutingRunner(ctx)
   hub.onRouting = () => routing.request()
   events.on('transition', (e) => ctx.metrics.transition(e.reason))
@@ -114,15 +116,27 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
   const endpoints = attachEndpoints(ctx, http)
   const { wss, connections, refused, departed } = endpoints
+  // Alive in the store before any agent connects here, so no other process takes its agents for dead.
+  const lease = leaseTiming(o.heartbeatMs)
+  await ctx.store.renewLease(ctx.processId, lease.ttlMs)
   await listen(http, o.port, o.host)
   scheduler.start()
   const sweep = setInterval(() => sweepDead(ctx, endpoints), Math.min(o.heartbeatMs, 5_000))
   sweep.unref()
+  let leasing: Promise<void> | undefined
+  const leases = setInterval(() => {
+    leasing ??= sweepAgentLeases(ctx, lease.ttlMs)
+      .catch((error: unknown) => void ctx.events.emit('error', { error, context: 'agent-leases' }))
+      .finally(() => (leasing = undefined))
+  }, lease.everyMs)
+  leases.unref()
   const port = (http.address() as AddressInfo).port
   const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host
   const shutdown = async (): Promise<void> => {
     ctx.closing = true
     clearInterval(sweep)
+    clearInterval(leases)
+    await leasing
     scheduler.stop()
     for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
     await routing.idle()

@@ -140,6 +140,27 @@ describe('several server processes on one Redis', () => {
     expect(last).toMatchObject({ status: 'wrap-up', reason: 'customer-disconnected' })
   })
 
+  it("a process killed with SIGKILL under an agent's console: the agent counts as gone, its chat goes back to the queue", async () => {
+    const doomed = await spawnServer(['--agent-grace-ms', '500'])
+    const survivor = await process({ agentGraceMs: 500 })
+    const { raw, welcome } = await customerOn(survivor.url)
+    const id = String(welcome.conversationId)
+    const agent = await agentOn(doomed)
+    await waitFor(() => agent.offers.has(id))
+    await agent.accept(id)
+    const ping = setInterval(() => raw.send({ type: 'ping', t: Date.now() }), 200)
+    try {
+      doomed.child.kill('SIGKILL')
+      // Nobody closed the console's socket: its process's lease runs out, then R11 as usual.
+      await raw.next((f) => f.type === 'event' && (f.item as { automated?: string }).automated === 'agent-disconnected', { timeoutMs: 20_000 })
+      const requeued = (f: { type: string; item?: unknown }) => f.type === 'event' && (f.item as { reason?: string }).reason === 'agent-disconnected'
+      expect((await raw.next(requeued, { timeoutMs: 5_000 })).item).toMatchObject({ kind: 'status', status: 'open' })
+      expect((await survivor.store.getAgent('a1'))?.connections).toEqual([])
+    } finally {
+      clearInterval(ping)
+    }
+  }, 30_000)
+
   it('a restarted process picks up where it left off', async () => {
     const first = await spawnServer()
     const { raw, welcome } = await customerOn(first.url)
@@ -155,10 +176,10 @@ describe('several server processes on one Redis', () => {
 })
 
 /** A server in a child process (the CLI from the built bundle), so SIGKILL kills it for real. */
-async function spawnServer(): Promise<{ url: string; child: ChildProcess }> {
+async function spawnServer(extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(globalThis.process.execPath, [
     'bin/holdline.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--grace-ms', String(GRACE),
-    '--heartbeat-ms', '300', '--store', redis.url, '--agent-token', 'agent-token:a1:Ana', '--admin-token', 'admin-token',
+    '--heartbeat-ms', '300', '--store', redis.url, '--agent-token', 'agent-token:a1:Ana', '--admin-token', 'admin-token', ...extra,
   ], { stdio: ['ignore', 'pipe', 'inherit'] })
   children.push(child)
   const lines = createInterface({ input: child.stdout! })

@@ -8,6 +8,7 @@ import type { Conversation, Step } from '../../src/server/engine/types.js'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage, Store } from '../../src/server/store/types.js'
+import { waitFor } from '../server/raw.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 let redis: RunningRedis
@@ -127,6 +128,15 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     // No change, no write.
     expect((await a.transact('s1', () => null, () => []))?.deadlines).toBeUndefined()
     expect(await b.claimDue(20_000)).toEqual([{ conversationId: 's1', kind: 'grace', at: 10_000 + last }])
+  })
+
+  it("sees a process's lease from another handle, and sees it lapse when not renewed", async () => {
+    const [a, b] = await pair(kind)
+    await a.renewLease('p1', 60_000)
+    await a.renewLease('p2', 50)
+    expect(await b.lapsedLeases(['p1', 'never'])).toEqual(['never'])
+    await waitFor(async () => (await b.lapsedLeases(['p1', 'p2'])).length === 1)
+    expect(await b.lapsedLeases(['p1', 'p2'])).toEqual(['p2'])
   })
 
   it('replaces deadlines per conversation and gives each due one to exactly one claimer', async () => {

@@ -146,6 +146,19 @@ describe('R11 the agent disconnects', () => {
     again.raw.send({ type: 'message', conversationId: id, clientId: 'x', text: 'still here' })
     await c.raw.next((f) => f.type === 'event' && item(f).text === 'still here')
   })
+
+  test("a connection of this process left in the agent's record after its socket closed does not keep the agent present", async () => {
+    s = await startServer({ agentGraceMs: 5_000, heartbeatMs: 200 })
+    const { a, c } = await activeChat(s.url)
+    const store = s.server.store
+    const [live] = (await store.getAgent('a1'))?.connections ?? []
+    // What a sweep racing the socket's close could leave: an id of this process no socket holds.
+    const leftover = `${String(live).split('.')[0]}.closed-meanwhile`
+    await store.updateAgent('a1', (prev) => ({ ...(prev as NonNullable<typeof prev>), connections: [...(prev?.connections ?? []), leftover] }))
+    a.raw.drop()
+    await c.raw.next((f) => f.type === 'event' && item(f).automated === 'agent-disconnected', { timeoutMs: 3_000 })
+    expect((await store.getAgent('a1'))?.connections).toEqual([])
+  })
 })
 
 describe('operator events and shutdown', () => {

@@ -13,9 +13,10 @@ import {
 } from '../../protocol/frames.js'
 import { parseAgentFrame } from '../../protocol/validate.js'
 import { eligibleAgents } from '../engine/routing.js'
-import { accept, agentBack, agentGone, transition } from '../engine/transitions.js'
+import { accept, transition } from '../engine/transitions.js'
 import type { Conversation } from '../engine/types.js'
 import { findAgent, type AgentIdentity } from './agent-auth.js'
+import { agentBackEverywhere, agentGoneEverywhere } from './agent-presence.js'
 import { Connection, type Side } from './connection.js'
 import { currentLoads } from './routing-runner.js'
 import { snapshotOf } from './snapshot.js'
@@ -134,21 +135,13 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
       capacity: agent.capacity,
       connections: [...(prev?.connections ?? []).filter((c) => c !== this.id), this.id],
     }))
-    await this.comeBack(agent)
+    await agentBackEverywhere(this.ctx, agent.id)
     await this.sendReady(agent)
     this.agent = agent
     const early = this.early ?? []
     this.early = undefined
     for (const replay of early) replay()
     await this.ctx.store.publish({ type: 'routing' })
-  }
-
-  /** R11: an agent back inside its grace window keeps its conversations. */
-  private async comeBack(agent: AgentIdentity): Promise<void> {
-    const assigned = await this.ctx.store.listConversations({ agentId: agent.id, statuses: ['active'] })
-    for (const conv of assigned) {
-      if (conv.agentAwayAt !== undefined) await this.ctx.service.run(conv.id, (c, now) => agentBack(c, now, this.ctx.config))
-    }
   }
 
   private async sendReady(agent: AgentIdentity): Promise<void> {
@@ -258,20 +251,10 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
         const base = { id: agent.id, name: agent.name, capacity: prev?.capacity ?? agent.capacity, connections }
         return connections.length === 0 ? { ...base, awaySince: this.ctx.now() } : base
       })
-      if (record.connections.length === 0) await this.goneEverywhere(agent)
+      if (record.connections.length === 0) await agentGoneEverywhere(this.ctx, agent.id)
       await this.ctx.store.publish({ type: 'routing' })
     } catch (error) {
       this.ctx.events.emit('error', { error, context: 'agent:close' })
     }
-  }
-
-  private async goneEverywhere(agent: AgentIdentity): Promise<void> {
-    const assigned = await this.ctx.store.listConversations({ agentId: agent.id, statuses: ['active'] })
-    for (const conv of assigned) {
-      await this.ctx.service.run(conv.id, (c, now) => (c.agent?.id === agent.id ? agentGone(c, now, this.ctx.config) : null))
-    }
-    // A new connection may have authenticated while this ran: then the agent is back after all.
-    const record = await this.ctx.store.getAgent(agent.id)
-    if (record && record.connections.length > 0) await this.comeBack(agent)
   }
 }

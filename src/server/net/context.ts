@@ -19,6 +19,8 @@ export interface ServerContext {
   metrics: Metrics
   events: Emitter<ServerEvents>
   now: () => number
+  /** This server's id among the processes sharing the store (agent connection ids start with it). */
+  processId: string
   /** True once close() began: new work is refused with `server-closing`. */
   closing: boolean
 }

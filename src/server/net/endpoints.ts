@@ -8,6 +8,7 @@ import { AgentConnection } from './agent-session.js'
 import type { ServerContext } from './context.js'
 import { CustomerConnection } from './customer-session.js'
 import { originAllowed } from './origin.js'
+import { agentConnectionId } from './agent-presence.js'
 import { newConnectionId } from './tokens.js'
 
 /** Every open connection, for the dead-socket sweep and close(). */
@@ -97,7 +98,7 @@ function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints
 }
 
 function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
-  const conn = path === '/v1/agent' ? new AgentConnection(newConnectionId(), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
+  const conn = path === '/v1/agent' ? new AgentConnection(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
   const allowed = originAllowed(ctx.options.allowedOrigins, origin)
   if (ctx.closing || !allowed) {
     endpoints.refused.add(ws)

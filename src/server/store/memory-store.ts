@@ -39,6 +39,8 @@ export class MemoryStore implements Store {
   private readonly agents = new Map<string, AgentRecord>()
   private readonly listeners = new Set<(message: BusMessage) => void>()
   private readonly locks = new Map<string, Promise<unknown>>()
+  /** Lease ends by process id (servers sharing this store in one Node process, as tests run them). */
+  private readonly leases = new Map<string, number>()
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id
@@ -129,6 +131,15 @@ export class MemoryStore implements Store {
     const next = update(this.agents.get(id))
     this.agents.set(id, next)
     return next
+  }
+
+  async renewLease(processId: string, ttlMs: number): Promise<void> {
+    this.leases.set(processId, Date.now() + ttlMs)
+  }
+
+  async lapsedLeases(processIds: readonly string[]): Promise<string[]> {
+    const now = Date.now()
+    return processIds.filter((id) => (this.leases.get(id) ?? 0) <= now)
   }
 
   async getAgent(id: string): Promise<AgentRecord | undefined> {

@@ -99,6 +99,7 @@ export class RedisStore implements Store {
     agents: () => `${this.prefix}ags`,
     channel: () => `${this.prefix}bus`,
     lock: (name: string) => `${this.prefix}lock:${name}`,
+    lease: (processId: string) => `${this.prefix}lease:${processId}`,
   }
 
   /** Subscribes to the bus channel (called once by createRedisStore). */
@@ -305,6 +306,16 @@ export class RedisStore implements Store {
       }
     }
     throw new Error(`agent ${id}: too much contention`)
+  }
+
+  async renewLease(processId: string, ttlMs: number): Promise<void> {
+    await this.client.set(this.key.lease(processId), '1', { PX: ttlMs })
+  }
+
+  async lapsedLeases(processIds: readonly string[]): Promise<string[]> {
+    if (processIds.length === 0) return []
+    const alive = await this.client.mGet(processIds.map((id) => this.key.lease(id)))
+    return processIds.filter((_, i) => !alive[i])
   }
 
   async getAgent(id: string): Promise<AgentRecord | undefined> {

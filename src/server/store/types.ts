@@ -92,6 +92,13 @@ export interface Store {
   getAgent(id: string): Promise<AgentRecord | undefined>
   listAgents(): Promise<AgentRecord[]>
   /**
+   * Server process `processId` is alive for `ttlMs` more. A process that dies without closing its
+   * sockets stops renewing; the others then find its agent connections dead (R11 across processes).
+   */
+  renewLease(processId: string, ttlMs: number): Promise<void>
+  /** Of `processIds`, those whose lease has run out. */
+  lapsedLeases(processIds: readonly string[]): Promise<string[]>
+  /**
    * Runs `body` while no other caller, in any process, runs one under the same `name`. For checks
    * that span several records (an agent's capacity across its conversations).
    */
