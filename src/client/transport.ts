@@ -42,6 +42,20 @@ export interface Transport<F = CustomerFrame | AgentFrame> {
 const OPEN = 1
 
 /**
+ * The given class with an `error` listener on every socket. reconnecting-websocket removes its own
+ * listeners before it closes a handshake that timed out; `ws` (Node) then emits an `error` that
+ * nobody hears, which throws out of the event loop and would end an agent process.
+ */
+function keepingErrors(Base: WebSocketClass): WebSocketClass {
+  return class extends Base {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols)
+      this.addEventListener('error', () => undefined)
+    }
+  }
+}
+
+/**
  * The customer socket on reconnecting-websocket 4.4.0, around its pitfalls: its own queue is off
  * (`maxEnqueuedMessages: 0`; the chat's outbox is flushed after `welcome`), the URL provider never
  * rejects, backoff is set explicitly with jitter of our own, and an instance is replaced rather
@@ -58,6 +72,7 @@ const OPEN = 1
  */
 export function createTransport<F = CustomerFrame | AgentFrame>(options: TransportOptions): Transport<F> {
   const random = options.random ?? Math.random
+  const WebSocket = keepingErrors(options.WebSocket)
   let socket: ReconnectingWebSocket | undefined
 
   const create = (): void => {
@@ -71,7 +86,7 @@ export function createTransport<F = CustomerFrame | AgentFrame>(options: Transpo
         }),
       undefined,
       {
-        WebSocket: options.WebSocket,
+        WebSocket,
         maxEnqueuedMessages: 0,
         minReconnectionDelay: options.minDelayMs * (1 + random()),
         maxReconnectionDelay: options.maxDelayMs,
