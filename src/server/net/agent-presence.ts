@@ -8,7 +8,7 @@
 import { agentBack, agentGone } from '../engine/transitions.js'
 import type { ServerContext } from './context.js'
 
-/** The id of a new agent connection on this process. */
+/** The id of a new agent connection on this process (joined, not a template: one flat string, see tokens.ts). */
 export function agentConnectionId(ctx: ServerContext, connectionId: string): string {
   return [ctx.processId, '.', connectionId].join('')
 }
