@@ -10,7 +10,7 @@ import { applyFrame, emptyState, type Change } from './state.js'
 import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, AgentOptions } from './types.js'
 
 /** Refusals no reconnection can cure: the console stops and says so. */
-const TERMINAL_CODES = new Set<string>(['unauthorized', 'unsupported-version', 'origin-forbidden'])
+const TERMINAL_CODES = new Set<string>(['unauthorized', 'unsupported-version', 'origin-forbidden', 'socket-refused'])
 
 const TYPING_THROTTLE_MS = 1_000
 
@@ -75,6 +75,9 @@ export function createAgent(options: AgentOptions): Agent {
       heartbeat?.heard()
       const parsed = parseServerToAgentFrame(raw)
       if (parsed.ok) handle(parsed.frame)
+    },
+    onRefused(error) {
+      onError('socket-refused', String(error), undefined, true)
     },
     onClose() {
       heartbeat?.stop()

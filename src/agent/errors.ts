@@ -1,9 +1,9 @@
-import type { ErrorCode } from '../protocol/index.js'
 import type { AgentErrorShape } from './types.js'
 
 /**
  * The error agent actions reject with. `code` is the server's wire code (`forbidden`,
- * `capacity-full`, `conflict`, `unauthorized`, ...) or `closed` after `disconnect()`.
+ * `capacity-full`, `conflict`, `unauthorized`, ...), `closed` after `disconnect()`, or
+ * `socket-refused` when the browser would not open a socket to the URL.
  *
  * @example
  * ```ts
@@ -13,10 +13,10 @@ import type { AgentErrorShape } from './types.js'
  * ```
  */
 export class AgentError extends Error implements AgentErrorShape {
-  readonly code: ErrorCode | 'closed'
+  readonly code: AgentErrorShape['code']
   readonly ref?: string
 
-  constructor(code: ErrorCode | 'closed', message?: string, ref?: string) {
+  constructor(code: AgentErrorShape['code'], message?: string, ref?: string) {
     super(message ?? code)
     this.name = 'AgentError'
     this.code = code

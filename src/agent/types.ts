@@ -15,9 +15,12 @@ export type AgentConnectionState = 'connecting' | 'connected' | 'reconnecting' |
  */
 export type AgentConversation = ConversationSnapshot
 
-/** Error an agent action rejects with; `code` is one of the server's wire codes, or `closed`. */
+/**
+ * Error an agent action rejects with; `code` is one of the server's wire codes, `closed` after
+ * `disconnect()`, or `socket-refused` when the browser would not open a socket to the URL at all.
+ */
 export interface AgentErrorShape extends Error {
-  code: ErrorCode | 'closed'
+  code: ErrorCode | 'closed' | 'socket-refused'
   ref?: string
 }
 

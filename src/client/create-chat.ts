@@ -3,7 +3,7 @@ import { sendAwayBeacon } from './beacon.js'
 import { systemClock } from './clock.js'
 import { ChatError } from './errors.js'
 import { createChatEmitter } from './events.js'
-import { handleFrame } from './inbound.js'
+import { handleFrame, stopForGood } from './inbound.js'
 import { parseIncoming } from './incoming.js'
 import { browserOnline, pageEnvironment, watchLifecycle } from './lifecycle.js'
 import { reactToLifecycle, type LifecycleEffect, type LifecycleInput } from './machine.js'
@@ -83,6 +83,12 @@ export function createChat(input: ChatOptions): Chat {
         if (frame) handleFrame(rt, frame)
       },
       onClose: () => onSocketClosed(rt),
+      onRefused: (error) => {
+        // The browser's own words name the cause (mixed content, a malformed URL).
+        const refusal = new ChatError('socket-refused', String(error))
+        rt._events.emit('error', refusal)
+        stopForGood(rt, refusal)
+      },
     })
     rt._phase = 'connecting'
     setConnection(rt, 'connecting')

@@ -24,6 +24,11 @@ export interface TransportOptions extends BackoffOptions {
   onOpen(): void
   onFrame(data: string): void
   onClose(info: { code: number; reason: string }): void
+  /**
+   * The browser would not open a socket to `url` at all: `new WebSocket` threw (a `ws://` URL from an
+   * https page, a malformed URL). No retry can help; reconnecting-websocket would wait for good.
+   */
+  onRefused?(error: unknown): void
 }
 
 /** A socket, reconnecting with backoff, never trusted after a close. `F`: the frames it sends (customer or agent). */
@@ -42,14 +47,20 @@ export interface Transport<F = CustomerFrame | AgentFrame> {
 const OPEN = 1
 
 /**
- * The given class with an `error` listener on every socket. reconnecting-websocket removes its own
- * listeners before it closes a handshake that timed out; `ws` (Node) then emits an `error` that
- * nobody hears, which throws out of the event loop and would end an agent process.
+ * The given class, watched. Every socket keeps an `error` listener: reconnecting-websocket removes its
+ * own before it closes a handshake that timed out, and `ws` (Node) then emits an `error` that nobody
+ * hears, which throws out of the event loop and would end an agent process. A constructor that throws
+ * is reported: reconnecting-websocket only leaves an unhandled rejection and never tries again.
  */
-function keepingErrors(Base: WebSocketClass): WebSocketClass {
+function watched(Base: WebSocketClass, refused: (error: unknown) => void): WebSocketClass {
   return class extends Base {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols)
+      try {
+        super(url, protocols)
+      } catch (error) {
+        refused(error)
+        throw error
+      }
       this.addEventListener('error', () => undefined)
     }
   }
@@ -72,7 +83,7 @@ function keepingErrors(Base: WebSocketClass): WebSocketClass {
  */
 export function createTransport<F = CustomerFrame | AgentFrame>(options: TransportOptions): Transport<F> {
   const random = options.random ?? Math.random
-  const WebSocket = keepingErrors(options.WebSocket)
+  const WebSocket = watched(options.WebSocket, (error) => options.onRefused?.(error))
   let socket: ReconnectingWebSocket | undefined
 
   const create = (): void => {

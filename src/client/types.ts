@@ -30,6 +30,11 @@ export type ClientErrorCode =
   | 'destroyed'
   /** `send()` before `start()`. */
   | 'not-started'
+  /**
+   * The browser would not open a socket to the chat URL (a `ws://`/`http://` URL from an https page,
+   * for one). Final: `start()` rejects with it and the connection is `closed`.
+   */
+  | 'socket-refused'
 
 /** Every code a {@link ChatError} can carry. */
 export type ChatErrorCode = ErrorCode | ClientErrorCode
