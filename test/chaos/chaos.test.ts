@@ -1,8 +1,8 @@
 /**
  * Chaos: dozens of customers and several agents over real sockets, under a seeded schedule of
  * faults (connections cut, networks lost, pages reloaded, pages frozen, gaps either side of the
- * grace window, server restarts over Redis, two server processes on one Redis). Afterwards every
- * invariant of invariants.ts must hold.
+ * grace window, server restarts over Redis, two server processes on one Redis), with and without
+ * R10's reconnection to an ended chat. Afterwards every invariant of invariants.ts must hold.
  *
  * The seed is printed; `HOLDLINE_SEED=<seed> npx vitest run test/chaos` replays the schedule.
  * `npm run soak` runs longer and larger (HOLDLINE_CHAOS_SECONDS, HOLDLINE_CHAOS_CUSTOMERS).
@@ -52,6 +52,11 @@ async function expectNoViolations(name: string, settings: ChaosSettings): Promis
 describe('chaos', () => {
   it('memory store: nothing lost, nothing twice, every decision consistent', { timeout: TIMEOUT_MS }, async () => {
     await expectNoViolations('memory', base)
+  })
+
+  it('R10 on: chats ended by an absence are taken back (auto, prompt) or not (off), only inside their window', { timeout: TIMEOUT_MS }, async () => {
+    // The plan's long gaps come back 1-3 s after the end: some inside this window, some after it.
+    await expectNoViolations('reconnect', { ...base, reconnectWindowMs: 2_000 })
   })
 
   describe('with Redis and server restarts', () => {

@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws'
 import { createChat } from '../../src/client/index.js'
-import type { Chat, ChatMessage } from '../../src/client/types.js'
+import type { Chat, ChatMessage, ReconnectMode } from '../../src/client/types.js'
 import type { Proxy } from '../helpers/proxy.js'
 import { mapStorage } from '../client/helpers.js'
 import type { FaultKind } from './plan.js'
@@ -22,7 +22,8 @@ export interface Written {
 /** What the SDK said, with the harness's time. */
 export type CustomerEvent =
   | { at: number; type: 'conversation'; conversationId: string; status: string }
-  | { at: number; type: 'resumed'; conversationId: string }
+  | { at: number; type: 'resumed'; conversationId: string; reconnected?: true }
+  | { at: number; type: 'reconnect-available'; conversationId: string; choice: 'resume' | 'new' }
   | { at: number; type: 'new-chat'; conversationId: string; reason: string; previousConversationId?: string }
 
 /** A period in which the customer could not reach the server. */
@@ -46,6 +47,8 @@ export class ChaosCustomer {
     readonly name: string,
     readonly proxy: Proxy,
     private readonly now: () => number,
+    /** What this customer's pages do with an ended chat they could reopen (R10). */
+    private readonly reconnect: ReconnectMode = 'off',
   ) {}
 
   /** Open the page: a new client over this customer's storage (resume or new chat). */
@@ -58,10 +61,17 @@ export class ChaosCustomer {
       minReconnectDelayMs: 50,
       maxReconnectDelayMs: 200,
       pongTimeoutMs: 1_000,
+      reconnect: this.reconnect,
     })
     this.chat = chat
     chat.on('conversation', (c) => this.events.push({ at: this.now(), type: 'conversation', conversationId: c.id, status: c.status }))
-    chat.on('resumed', (r) => this.events.push({ at: this.now(), type: 'resumed', conversationId: r.conversationId }))
+    chat.on('resumed', (r) => this.events.push({ at: this.now(), type: 'resumed', conversationId: r.conversationId, ...(r.reconnected ? { reconnected: true as const } : {}) }))
+    // Asked (prompt): take it back one time in two.
+    chat.on('reconnect-available', (previous) => {
+      const choice = this.events.filter((e) => e.type === 'reconnect-available').length % 2 === 0 ? 'resume' : 'new'
+      this.events.push({ at: this.now(), type: 'reconnect-available', conversationId: previous.conversationId, choice })
+      void (choice === 'resume' ? chat.resumePrevious() : chat.startNew()).catch(() => undefined)
+    })
     chat.on('new-chat', (n) =>
       this.events.push({ at: this.now(), type: 'new-chat', conversationId: n.conversationId, reason: n.reason, ...(n.previousConversationId ? { previousConversationId: n.previousConversationId } : {}) }),
     )

@@ -40,6 +40,8 @@ export interface Observation {
   graceMs: number
   heartbeatMs: number
   agentGraceMs: number
+  /** R10 on: how long after a customer-disconnected end the chat could be reopened. */
+  reconnectWindowMs?: number
   conversations: ServerRecord[]
   customers: CustomerView[]
   agents: AgentView[]
@@ -51,7 +53,7 @@ export interface Observation {
 
 const LIVE = new Set<ConversationStatus>(['open', 'active'])
 
-/** Allowed status changes and their reasons (SPEC section 2; R10 is off in chaos runs). */
+/** Allowed status changes and their reasons (SPEC section 2), R10's reopening apart. */
 const EDGES: Record<string, readonly TransitionReason[]> = {
   'open->active': ['agent-accepted'],
   'open->closed': ['customer-disconnected', 'customer-ended', 'queue-timeout'],
@@ -59,6 +61,11 @@ const EDGES: Record<string, readonly TransitionReason[]> = {
   'active->closed': ['agent-closed'],
   'active->open': ['agent-disconnected'],
   'wrap-up->closed': ['wrap-up-timeout', 'agent-closed'],
+}
+/** R10: an ended chat reopened by its customer. */
+const REOPENINGS: Record<string, readonly TransitionReason[]> = {
+  'wrap-up->open': ['customer-reconnected'],
+  'closed->open': ['customer-reconnected'],
 }
 
 /**
@@ -71,7 +78,7 @@ const STALE_MS = 1_000
 export function violations(o: Observation): string[] {
   const out: string[] = o.stalls.map((s) => `did not settle: ${s}`)
   const byId = new Map(o.conversations.map((c) => [c.id, c]))
-  for (const conv of o.conversations) checkRecord(conv, out)
+  for (const conv of o.conversations) checkRecord(o, conv, out)
   checkTexts(o, byId, out)
   for (const customer of o.customers) checkCustomer(o, customer, byId, out)
   for (const agent of o.agents) checkAgent(o, agent, byId, out)
@@ -86,13 +93,26 @@ function statuses(conv: ServerRecord): Array<Extract<TranscriptItem, { kind: 'st
   return conv.transcript.filter((i): i is Extract<TranscriptItem, { kind: 'status' }> => i.kind === 'status')
 }
 
-/** When the conversation first left Open/Active, if it did. */
-function endedAt(conv: ServerRecord): number | undefined {
-  return statuses(conv).find((s) => !LIVE.has(s.status))?.at
+/** The status the conversation had at `at` (Open before it was recorded: nothing had ended it). */
+function statusAt(conv: ServerRecord, at: number): ConversationStatus {
+  return statuses(conv).filter((s) => s.at <= at).at(-1)?.status ?? 'open'
 }
 
-/** Sequence numbers 1..n without gaps; every change an allowed one; R4's message after each disconnection. */
-function checkRecord(conv: ServerRecord, out: string[]): void {
+/** Whether it was Open or Active at some moment from `from` to `to` (R10 can make an ended chat live again). */
+function liveDuring(conv: ServerRecord, from: number, to: number): boolean {
+  return LIVE.has(statusAt(conv, from)) || statuses(conv).some((s) => s.at > from && s.at <= to && LIVE.has(s.status))
+}
+
+/** When the conversation next left Open/Active after `after`, if it did. */
+function endedAfter(conv: ServerRecord, after: number): number | undefined {
+  return statuses(conv).find((s) => s.at > after && !LIVE.has(s.status))?.at
+}
+
+/**
+ * Sequence numbers 1..n without gaps; every change an allowed one; R4's message after each
+ * disconnection; R10: reopened only when on, within its window of an end by the customer's absence.
+ */
+function checkRecord(o: Observation, conv: ServerRecord, out: string[]): void {
   conv.transcript.forEach((item, i) => {
     if (item.seq !== i + 1) out.push(`${conv.id}: item ${i} has seq ${item.seq}, expected ${i + 1}`)
   })
@@ -101,7 +121,15 @@ function checkRecord(conv: ServerRecord, out: string[]): void {
   for (let i = 1; i < changes.length; i++) {
     const from = changes[i - 1]!.status
     const { status: to, reason } = changes[i]!
-    if (!EDGES[`${from}->${to}`]?.includes(reason)) out.push(`${conv.id}: ${from} -> ${to} with ${reason} is not an allowed change`)
+    const edge = `${from}->${to}`
+    if (REOPENINGS[edge]?.includes(reason) && o.reconnectWindowMs !== undefined) {
+      // The end that opened this pause: the first change out of Open/Active before it.
+      let first = i - 1
+      while (first > 0 && !LIVE.has(changes[first - 1]!.status)) first--
+      const end = changes[first]!
+      if (end.reason !== 'customer-disconnected') out.push(`${conv.id}: reopened at ${changes[i]!.at} after an end by ${end.reason} (R10: never)`)
+      else if (changes[i]!.at > end.at + o.reconnectWindowMs) out.push(`${conv.id}: reopened ${changes[i]!.at - end.at} ms after it ended, past the ${o.reconnectWindowMs} ms window (R10)`)
+    } else if (!EDGES[edge]?.includes(reason)) out.push(`${conv.id}: ${from} -> ${to} with ${reason} is not an allowed change`)
   }
   if (changes.at(-1)?.status !== conv.status) out.push(`${conv.id}: record says ${conv.status}, history ends ${changes.at(-1)?.status}`)
   for (const change of changes.filter((c) => c.reason === 'customer-disconnected')) {
@@ -189,12 +217,11 @@ function checkCustomer(o: Observation, customer: CustomerView, byId: Map<string,
   for (const outage of customer.outages) {
     if (outage.why !== 'offline' && outage.why !== 'reload') continue
     if (outage.to - outage.from < o.graceMs + o.heartbeatMs + 1_000) continue
-    const current = customer.events.filter((e) => e.at <= outage.from).at(-1)
+    const current = customer.events.filter((e) => e.at <= outage.from && e.type === 'conversation').at(-1)
     const conv = current && byId.get(current.conversationId)
-    if (!conv) continue
-    const ended = endedAt(conv)
-    const liveAtStart = ended === undefined || ended > outage.from
-    if (liveAtStart && (ended === undefined || ended > outage.to)) {
+    if (!conv || !LIVE.has(statusAt(conv, outage.from))) continue
+    const ended = endedAfter(conv, outage.from)
+    if (ended === undefined || ended > outage.to) {
       out.push(`${customer.name}: away ${outage.to - outage.from} ms (${outage.why}) from ${outage.from}, yet ${conv.id} was not ended by ${outage.to}`)
     }
   }
@@ -202,15 +229,15 @@ function checkCustomer(o: Observation, customer: CustomerView, byId: Map<string,
   // R5/R6: the client is never told an ended chat is live (no resume of an expired chat).
   for (const e of customer.events) {
     if (e.type !== 'conversation' || !LIVE.has(e.status as ConversationStatus)) continue
-    const ended = endedAt(byId.get(e.conversationId) ?? { id: '', status: 'open', transcript: [] })
-    if (ended !== undefined && ended < e.at - STALE_MS) out.push(`${customer.name}: told ${e.conversationId} is ${e.status} at ${e.at}, but it ended at ${ended}`)
+    const conv = byId.get(e.conversationId)
+    if (conv && !liveDuring(conv, e.at - STALE_MS, e.at)) out.push(`${customer.name}: told ${e.conversationId} is ${e.status} at ${e.at}, but it was ${statusAt(conv, e.at)} since ${STALE_MS} ms before`)
   }
 
   // The client's "new chat instead" is the server's decision too: the previous chat is over.
   for (const e of customer.events) {
     if (e.type !== 'new-chat' || !e.previousConversationId) continue
     const previous = byId.get(e.previousConversationId)
-    if (previous && LIVE.has(previous.status)) out.push(`${customer.name}: new chat ${e.conversationId} (${e.reason}) but the previous ${previous.id} is still ${previous.status}`)
+    if (previous && LIVE.has(statusAt(previous, e.at))) out.push(`${customer.name}: new chat ${e.conversationId} (${e.reason}) at ${e.at}, but the previous ${previous.id} was still ${statusAt(previous, e.at)}`)
   }
 
   // The page's final view is the server's record.

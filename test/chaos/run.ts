@@ -18,6 +18,8 @@ export interface ChaosSettings extends PlanSettings {
   store?: string
   /** Servers sharing the Redis store (see WorldSettings). */
   processes?: number
+  /** R10 on (see WorldSettings); customers then take the previous chat back in turn: auto, prompt, off. */
+  reconnectWindowMs?: number
 }
 
 export interface ChaosRun {
@@ -28,6 +30,7 @@ export interface ChaosRun {
 }
 
 const SETTLE_MS = 20_000
+const RECONNECT_MODES = ['auto', 'prompt', 'off'] as const
 
 export async function runChaos(seed: number, settings: ChaosSettings): Promise<ChaosRun> {
   const plan = makePlan(seed, settings)
@@ -36,7 +39,8 @@ export async function runChaos(seed: number, settings: ChaosSettings): Promise<C
   const customers: ChaosCustomer[] = []
   const agents: ChaosAgent[] = []
   try {
-    for (let c = 0; c < settings.customers; c++) customers.push(new ChaosCustomer(`c${c}`, await world.proxy(), now))
+    const modes = settings.reconnectWindowMs ? RECONNECT_MODES : (['off'] as const)
+    for (let c = 0; c < settings.customers; c++) customers.push(new ChaosCustomer(`c${c}`, await world.proxy(), now, modes[c % modes.length]!))
     for (let a = 0; a < settings.agents; a++) agents.push(new ChaosAgent(`a${a}`, await world.proxy(), world.agentToken(a), seeded(seed + 1 + a)))
     await Promise.all(agents.map((a) => a.connect()))
     for (const customer of customers) customer.open()
@@ -143,6 +147,7 @@ async function observe(
     graceMs: settings.graceMs,
     heartbeatMs: settings.heartbeatMs,
     agentGraceMs: settings.agentGraceMs,
+    ...(settings.reconnectWindowMs ? { reconnectWindowMs: settings.reconnectWindowMs } : {}),
     conversations,
     restarts,
     customers: customers.map((c) => {

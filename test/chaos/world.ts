@@ -21,6 +21,8 @@ export interface WorldSettings {
    * one (resuming there, across processes) and come back to its successor.
    */
   processes?: number
+  /** R10 on: an ended chat can be reopened this long (the previous agent has it alone for 1 s). */
+  reconnectWindowMs?: number
 }
 
 export interface World {
@@ -52,6 +54,7 @@ export async function startWorld(settings: WorldSettings): Promise<World> {
     agentGraceMs: settings.agentGraceMs,
     agentTokens,
     ...(settings.store ? { store: settings.store } : {}),
+    ...(settings.reconnectWindowMs ? { reconnectWindowMs: settings.reconnectWindowMs, affinityMs: 1_000 } : {}),
   })
   const count = settings.processes ?? 1
   if (count > 1 && !settings.store) throw new Error('several servers need a shared (Redis) store')
