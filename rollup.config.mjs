@@ -4,9 +4,10 @@ import typescript from '@rollup/plugin-typescript'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { builtinModules } from 'node:module'
+import { reconnectingWebSocketSource } from './build/rws-source.mjs'
 
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true })
-const browser = () => [nodeResolve({ browser: true }), ts()]
+const browser = () => [reconnectingWebSocketSource(), nodeResolve({ browser: true }), ts()]
 // ES2020 output (tsconfig target); the browsers we support run it as is, so no down-level helpers.
 // Properties are mangled only when they start with a single `_`: reconnecting-websocket marks its
 // private members so, and so does the client's internal state (src/client/runtime.ts); no wire

@@ -11,9 +11,9 @@ const KIB = 1024
 const BUDGETS = [
   // The customer SDK with its dependencies (reconnecting-websocket, nanoevents), minified. The
   // project's target is 6 KiB; `npm run bench -- size-parts` shows where the bytes go.
-  { file: 'dist/holdline.min.js', gzip: 9 * KIB },
+  { file: 'dist/holdline.min.js', gzip: 8.5 * KIB },
   // The script-tag bundle: SDK + widget + styles, what a website downloads.
-  { file: 'dist/holdline.iife.js', gzip: 13 * KIB },
+  { file: 'dist/holdline.iife.js', gzip: 12.5 * KIB },
 ]
 
 describe('bundle size budgets', () => {
