@@ -80,6 +80,8 @@ describe('several server processes on one Redis', () => {
     await agent.accept(id)
     first.raw.send({ type: 'message', clientId: 'm1', text: 'before the drop' })
     await first.raw.nextOfType('ack')
+    // Its own event comes through Redis pub/sub, on another connection than the ack: either may be first.
+    await first.raw.next((f) => f.type === 'event' && (f.item as { clientId?: string }).clientId === 'm1')
     const lastSeq = Math.max(...first.raw.items().map((i) => Number(i.seq)))
     first.raw.drop()
 

@@ -130,6 +130,16 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     expect(await b.claimDue(20_000)).toEqual([{ conversationId: 's1', kind: 'grace', at: 10_000 + last }])
   })
 
+  it('an update with a schedule replaces deadlines set on their own, and the reverse', async () => {
+    const [a, b] = await pair(kind)
+    await a.create(open('m1'))
+    await a.setDeadlines('m1', [{ conversationId: 'm1', kind: 'grace', at: 100 }, { conversationId: 'm1', kind: 'queue', at: 200 }])
+    await b.transact('m1', say('hi'), (c) => [{ conversationId: c.id, kind: 'grace', at: 300 }])
+    expect(await a.nextDeadline()).toBe(300)
+    await b.setDeadlines('m1', [{ conversationId: 'm1', kind: 'queue', at: 400 }])
+    expect(await a.claimDue(1_000)).toEqual([{ conversationId: 'm1', kind: 'queue', at: 400 }])
+  })
+
   it("sees a process's lease from another handle, and sees it lapse when not renewed", async () => {
     const [a, b] = await pair(kind)
     await a.renewLease('p1', 60_000)

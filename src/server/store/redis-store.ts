@@ -1,8 +1,9 @@
 /**
  * The shared store: conversations, transcripts, client-id dedup, deadlines and agents in Redis, and
  * the fan-out between server processes through Redis pub/sub. Several processes on one Redis act as
- * one: sequence numbers are assigned under optimistic concurrency (WATCH/MULTI, retried), and a due
- * deadline is removed and returned by one Lua script, so exactly one process fires it.
+ * one: a conversation is changed by optimistic concurrency (read it, decide, then one Lua script
+ * writes everything only if the record is still what was read; retried otherwise), and a due deadline
+ * is removed and returned by one Lua script, so exactly one process fires it.
  */
 import { randomUUID } from 'node:crypto'
 import { createClient, createClientPool, WatchError } from 'redis'
@@ -15,7 +16,10 @@ import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type M
 export interface RedisStoreOptions {
   /** Prefix of every key and of the pub/sub channel. @default 'holdline:' */
   prefix?: string
-  /** Connections kept for WATCH transactions (one per transaction in flight). @default 32 */
+  /**
+   * Connections kept for WATCH transactions (agent records, removal of closed conversations), one
+   * per transaction in flight. @default 32
+   */
   poolSize?: number
   /** Attempts of one optimistic transaction before giving up. @default 100 */
   maxRetries?: number
@@ -24,7 +28,16 @@ export interface RedisStoreOptions {
 type Client = ReturnType<typeof createClient>
 type Pool = ReturnType<typeof createClientPool>
 type Isolated = Parameters<Parameters<Pool['execute']>[0]>[0]
-type Multi = ReturnType<Client['multi']> | ReturnType<Isolated['multi']>
+
+// Compare-and-set: runs the commands in ARGV[2] (a JSON list of [command, ...arguments]) only if the
+// record at KEYS[1] is still ARGV[1] ('' for none). Every change of a conversation rewrites its
+// record, client-id acks included, so an equal record means nothing was changed since it was read.
+// One call instead of WATCH, MULTI, a dozen queued commands, EXEC and UNWATCH, on the shared connection.
+const COMMIT_IF_UNCHANGED = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+for _, command in ipairs(cjson.decode(ARGV[2])) do redis.call(unpack(command)) end
+return 1
+`
 
 // Removes and returns the due deadlines in one step, so two processes never both claim one.
 const CLAIM_DUE = `
@@ -116,11 +129,9 @@ export class RedisStore implements Store {
   }
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
-    const id = step.conversation.id
-    return this.optimistic(id, async (c) => {
-      if (await c.exists(this.key.conversation(id))) throw new Error(`conversation ${id} exists`)
-      return this.commit(c, { ...step.conversation, lastSeq: 0 }, step, true, schedule)
-    })
+    const result = await this.commit('', { ...step.conversation, lastSeq: 0 }, step, true, schedule)
+    if (!result) throw new Error(`conversation ${step.conversation.id} exists`)
+    return result
   }
 
   async get(id: string): Promise<Conversation | undefined> {
@@ -129,14 +140,51 @@ export class RedisStore implements Store {
   }
 
   async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
-    return this.optimistic(id, async (c) => {
-      const raw = await c.get(this.key.conversation(id))
+    for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
+      const raw = await this.client.get(this.key.conversation(id))
       if (!raw) return undefined
       const current = JSON.parse(raw) as Conversation
       const step = mutate(current)
       if (!step) return { previous: current, conversation: current, items: [], duplicates: NO_ACKS }
-      return this.commit(c, current, step, false, schedule)
-    })
+      const result = await this.commit(raw, current, step, false, schedule)
+      if (result) return result
+    }
+    throw new Error(`conversation ${id}: too much contention`)
+  }
+
+  /**
+   * Applies `step` to `previous` and writes the outcome if the stored record is still `raw` ('' when
+   * creating). Undefined when it changed meanwhile: the caller reads again and decides again.
+   */
+  private async commit(raw: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult | undefined> {
+    const id = previous.id
+    const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
+    const known = new Map<string, RecordedAck>()
+    if (clientIds.length > 0) {
+      // Read outside the compare-and-set, yet covered by it: an ack is only ever written with a new record.
+      const values = await this.client.hmGet(this.key.acks(id), clientIds)
+      clientIds.forEach((clientId, i) => {
+        const value = values[i]
+        if (value) known.set(clientId, JSON.parse(value) as RecordedAck)
+      })
+    }
+    const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
+    const commands: string[][] = [['SET', this.key.conversation(id), JSON.stringify(applied.conversation)]]
+    if (applied.items.length > 0) commands.push(['RPUSH', this.key.items(id), ...applied.items.map((item) => JSON.stringify(item))])
+    for (const [clientId, ack] of applied.recorded) commands.push(['HSET', this.key.acks(id), clientId, JSON.stringify(ack)])
+    const before = creating ? undefined : previous
+    if (before?.status !== applied.conversation.status) {
+      if (before) commands.push(['SREM', this.key.status(before.status), id])
+      commands.push(['SADD', this.key.status(applied.conversation.status), id])
+    }
+    if (before?.agent?.id !== applied.conversation.agent?.id) {
+      if (before?.agent) commands.push(['SREM', this.key.agentConversations(before.agent.id), id])
+      if (applied.conversation.agent) commands.push(['SADD', this.key.agentConversations(applied.conversation.agent.id), id])
+    }
+    const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
+    if (schedule) commands.push(...this.deadlineCommands(id, (result.deadlines = schedule(applied.conversation))))
+    const done = await this.client.eval(COMMIT_IF_UNCHANGED, { keys: [this.key.conversation(id)], arguments: [raw, JSON.stringify(commands)] })
+    return done === 1 ? result : undefined
   }
 
   /** Runs `body` on an isolated connection with the conversation's keys watched; retries on conflict. */
@@ -149,8 +197,7 @@ export class RedisStore implements Store {
             return await body(c)
           } finally {
             // A body that threw or returned early leaves the watch set; clear it for the next user.
-            // Not awaited: a connection runs its commands in order, so the next user's come after it,
-            // and every message is spared a round trip.
+            // Not awaited: a connection runs its commands in order, so the next user's come after it.
             void c.unwatch().catch(() => undefined)
           }
         })
@@ -159,36 +206,6 @@ export class RedisStore implements Store {
       }
     }
     throw new Error(`conversation ${id}: too much contention`)
-  }
-
-  private async commit(c: Isolated, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult> {
-    const id = previous.id
-    const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
-    const known = new Map<string, RecordedAck>()
-    if (clientIds.length > 0) {
-      const values = await c.hmGet(this.key.acks(id), clientIds)
-      clientIds.forEach((clientId, i) => {
-        const value = values[i]
-        if (value) known.set(clientId, JSON.parse(value) as RecordedAck)
-      })
-    }
-    const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
-    const multi = c.multi().set(this.key.conversation(id), JSON.stringify(applied.conversation))
-    if (applied.items.length > 0) multi.rPush(this.key.items(id), applied.items.map((item) => JSON.stringify(item)))
-    for (const [clientId, ack] of applied.recorded) multi.hSet(this.key.acks(id), clientId, JSON.stringify(ack))
-    const before = creating ? undefined : previous
-    if (before?.status !== applied.conversation.status) {
-      if (before) multi.sRem(this.key.status(before.status), id)
-      multi.sAdd(this.key.status(applied.conversation.status), id)
-    }
-    if (before?.agent?.id !== applied.conversation.agent?.id) {
-      if (before?.agent) multi.sRem(this.key.agentConversations(before.agent.id), id)
-      if (applied.conversation.agent) multi.sAdd(this.key.agentConversations(applied.conversation.agent.id), id)
-    }
-    const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
-    if (schedule) this.queueDeadlines(multi, id, (result.deadlines = schedule(applied.conversation)))
-    await multi.exec()
-    return result
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -263,18 +280,22 @@ export class RedisStore implements Store {
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
     const multi = this.client.multi()
-    this.queueDeadlines(multi, conversationId, deadlines)
+    for (const command of this.deadlineCommands(conversationId, deadlines)) multi.addCommand(command)
     await multi.exec()
   }
 
-  /** Adds to `multi` the commands that replace every deadline of `conversationId` with `deadlines`. */
-  private queueDeadlines(multi: Multi, conversationId: string, deadlines: readonly Deadline[]): void {
+  /** The commands that replace every deadline of `conversationId` with `deadlines`. */
+  private deadlineCommands(conversationId: string, deadlines: readonly Deadline[]): string[][] {
     const members = this.deadlineMembers(conversationId)
-    multi.zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
+    const commands = [
+      ['ZREM', this.key.deadlines(), ...members],
+      ['HDEL', this.key.deadlineData(), ...members],
+    ]
     for (const d of deadlines) {
       const member = `${d.conversationId}\u0000${d.kind}`
-      multi.zAdd(this.key.deadlines(), { score: d.at, value: member }).hSet(this.key.deadlineData(), member, JSON.stringify(d))
+      commands.push(['ZADD', this.key.deadlines(), String(d.at), member], ['HSET', this.key.deadlineData(), member, JSON.stringify(d)])
     }
+    return commands
   }
 
   async claimDue(now: number, limit = 100): Promise<Deadline[]> {
