@@ -112,6 +112,8 @@ export function createAgent(options: AgentOptions): Agent {
     for (const change of applyFrame(state, frame, agentId)) emitChange(change, frame)
     if (frame.type === 'ready') {
       pending.settle('ready', { agent: frame.agent })
+      // An accept or end whose answer was lost with the old socket: the snapshot may already say it.
+      for (const c of state.conversations.values()) pending.settle(c.id, c)
       for (const [clientId, m] of unacked) transport.send({ type: 'message', conversationId: m.conversationId, clientId, text: m.text })
     }
   }
@@ -180,6 +182,12 @@ export function createAgent(options: AgentOptions): Agent {
     },
     accept(conversationId) {
       const done = pending.wait(conversationId, isConversationWhere((c) => c.status === 'active' && c.agent?.id === agentId))
+      state.accepting.add(conversationId)
+      const answered = (): void => {
+        state.accepting.delete(conversationId)
+        state.withdrawn.delete(conversationId)
+      }
+      done.then(answered, answered)
       transport.send({ type: 'accept', conversationId })
       return done
     },

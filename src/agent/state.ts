@@ -9,10 +9,18 @@ export interface AgentState {
   conversations: Map<string, AgentConversation>
   offers: Map<string, AgentConversation>
   capacity: { used: number; total: number }
+  /** Conversations this console has asked to accept and not yet heard the answer of. */
+  accepting: Set<string>
+  /**
+   * Offers withdrawn while their accept was on its way. The server withdraws on what it read before
+   * the accept landed, so the accept may still win: the chat's next items then come here, and its
+   * transcript so far is this snapshot.
+   */
+  withdrawn: Map<string, AgentConversation>
 }
 
 export function emptyState(): AgentState {
-  return { conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 } }
+  return { conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 }, accepting: new Set(), withdrawn: new Map() }
 }
 
 export function fromSnapshot(snapshot: ConversationSnapshot): AgentConversation {
@@ -41,6 +49,7 @@ export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId
     case 'ready':
       state.conversations = new Map(frame.conversations.map((s) => [s.id, fromSnapshot(s)]))
       state.offers = new Map(frame.offers.map((s) => [s.id, fromSnapshot(s)]))
+      state.withdrawn = new Map()
       state.capacity = { used: state.capacity.used, total: frame.agent.capacity }
       return [{ type: 'ready' }]
     case 'offer': {
@@ -48,8 +57,12 @@ export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId
       state.offers.set(conversation.id, conversation)
       return [{ type: 'offer', conversation }]
     }
-    case 'offer-withdrawn':
-      return state.offers.delete(frame.conversationId) ? [{ type: 'offer-withdrawn', conversationId: frame.conversationId }] : []
+    case 'offer-withdrawn': {
+      const { conversationId } = frame
+      const offer = state.offers.get(conversationId)
+      if (offer && state.accepting.has(conversationId)) state.withdrawn.set(conversationId, offer)
+      return state.offers.delete(conversationId) ? [{ type: 'offer-withdrawn', conversationId }] : []
+    }
     case 'event':
       return applyItem(state, frame.conversationId, frame.item, agentId)
     case 'presence': {
@@ -66,12 +79,14 @@ export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId
 }
 
 function applyItem(state: AgentState, id: string, item: TranscriptItem, agentId: string | undefined): Change[] {
-  const held = state.conversations.get(id) ?? state.offers.get(id)
+  const held = state.conversations.get(id) ?? state.offers.get(id) ?? state.withdrawn.get(id)
   if (!held) return []
   if (held.transcript.some((i) => i.seq === item.seq)) return []
   held.transcript = mergeItems(held.transcript, [item])
   const changes: Change[] = []
   if (item.kind === 'status') {
+    // A withdrawn offer's next status is the answer to our accept: ours (kept below) or not.
+    state.withdrawn.delete(id)
     held.status = item.status
     if (item.agent) held.agent = item.agent
     else delete held.agent

@@ -73,7 +73,9 @@ export class RoutingRunner {
     for (const id of [...conn.offered]) {
       if (wanted.includes(id)) continue
       conn.offered.delete(id)
-      const taken = byId.get(id) === undefined && (await this.ctx.store.get(id))?.agent?.id === conn.agent?.id
+      // Read again: an accept of this console may have landed since `open` was read. (It can still
+      // land after this read; the agent SDK keeps a withdrawn offer while its accept is on its way.)
+      const taken = (await this.ctx.store.get(id))?.agent?.id === conn.agent?.id
       if (!taken) conn.send({ type: 'offer-withdrawn', conversationId: id })
     }
     for (const id of wanted) {

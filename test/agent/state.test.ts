@@ -1,0 +1,73 @@
+/**
+ * The agent's view folded from server frames (pure). The case here is a race the chaos run found: the
+ * server's routing withdraws an offer on what it read just before this console's accept landed, the
+ * accept wins anyway, and the chat's next items come to a console that had dropped it.
+ */
+import { describe, expect, it } from 'vitest'
+import type { ConversationSnapshot, ServerToAgentFrame, StatusItem } from '../../src/protocol/index.js'
+import { applyFrame, emptyState } from '../../src/agent/state.js'
+
+const me = { id: 'a1', name: 'Ana' }
+
+const snapshot: ConversationSnapshot = {
+  id: 'c1',
+  status: 'open',
+  widgetId: 'w',
+  customer: { name: 'Kim' },
+  createdAt: 1_000,
+  presence: { conversationId: 'c1', state: 'connected' },
+  transcript: [
+    { kind: 'status', seq: 1, status: 'open', reason: 'customer-started', at: 1_000 },
+    { kind: 'message', seq: 2, id: 'c1.2', from: 'customer', text: 'hello', at: 1_001 },
+  ],
+}
+
+const acceptedItem: StatusItem = { kind: 'status', seq: 3, status: 'active', reason: 'agent-accepted', at: 1_002, agent: me }
+const accepted: ServerToAgentFrame = { type: 'event', conversationId: 'c1', item: acceptedItem }
+const ready: ServerToAgentFrame = {
+  type: 'ready',
+  v: 1,
+  agent: { ...me, capacity: 2 },
+  conversations: [],
+  offers: [],
+  graceMs: 2_000,
+  agentGraceMs: 2_000,
+  heartbeatMs: 15_000,
+}
+
+describe('an offer withdrawn while its accept is on its way', () => {
+  it('becomes the console conversation, whole transcript included, when the accept wins', () => {
+    const state = emptyState()
+    applyFrame(state, { type: 'offer', conversation: snapshot }, me.id)
+    state.accepting.add('c1')
+    expect(applyFrame(state, { type: 'offer-withdrawn', conversationId: 'c1' }, me.id)).toEqual([{ type: 'offer-withdrawn', conversationId: 'c1' }])
+    expect(state.offers.has('c1')).toBe(false)
+
+    const changes = applyFrame(state, accepted, me.id)
+    const held = state.conversations.get('c1')
+    expect(held?.status).toBe('active')
+    expect(held?.agent).toEqual(me)
+    expect(held?.transcript.map((i) => i.seq)).toEqual([1, 2, 3])
+    // `assigned` is what makes the runner emit `conversation` and resolve accept().
+    expect(changes).toEqual([{ type: 'item', conversation: held, item: acceptedItem, assigned: true }])
+    expect(state.withdrawn.size).toBe(0)
+  })
+
+  it('is forgotten when no accept of it is on its way', () => {
+    const state = emptyState()
+    applyFrame(state, { type: 'offer', conversation: snapshot }, me.id)
+    applyFrame(state, { type: 'offer-withdrawn', conversationId: 'c1' }, me.id)
+    expect(state.withdrawn.size).toBe(0)
+    expect(applyFrame(state, accepted, me.id)).toEqual([])
+    expect(state.conversations.has('c1')).toBe(false)
+  })
+
+  it('is forgotten on ready, whose snapshot says what the console holds', () => {
+    const state = emptyState()
+    applyFrame(state, { type: 'offer', conversation: snapshot }, me.id)
+    state.accepting.add('c1')
+    applyFrame(state, { type: 'offer-withdrawn', conversationId: 'c1' }, me.id)
+    applyFrame(state, ready, me.id)
+    expect(state.withdrawn.size).toBe(0)
+  })
+})
