@@ -9,6 +9,9 @@ import { PendingRequests } from './pending.js'
 import { applyFrame, emptyState, type Change } from './state.js'
 import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, AgentOptions } from './types.js'
 
+/** Refusals naming a conversation that also refuse the messages sent to it. */
+const MESSAGE_REFUSALS = new Set<string>(['forbidden', 'not-found'])
+
 /** Refusals no reconnection can cure: the console stops and says so. */
 const TERMINAL_CODES = new Set<string>(['unauthorized', 'unsupported-version', 'origin-forbidden', 'socket-refused'])
 
@@ -114,6 +117,11 @@ export function createAgent(options: AgentOptions): Agent {
       pending.settle('ready', { agent: frame.agent })
       // An accept or end whose answer was lost with the old socket: the snapshot may already say it.
       for (const c of state.conversations.values()) pending.settle(c.id, c)
+      // An accept still unanswered is asked again while the chat is offered, and refused if it is not.
+      for (const id of state.accepting) {
+        if (state.offers.has(id)) transport.send({ type: 'accept', conversationId: id })
+        else if (!state.conversations.has(id)) pending.fail(id, new AgentError('conflict', 'the conversation was taken', id))
+      }
       for (const [clientId, m] of unacked) transport.send({ type: 'message', conversationId: m.conversationId, clientId, text: m.text })
     }
   }
@@ -148,8 +156,9 @@ export function createAgent(options: AgentOptions): Agent {
     let claimed = (ref !== undefined && pending.fail(ref, error)) || (fatal && pending.fail('ready', error))
     if (ref !== undefined) {
       unacked.delete(ref)
-      // A refusal naming a conversation (not assigned to us, not found) also refuses its messages.
-      for (const [clientId, m] of unacked) {
+      // A refusal saying a conversation is not ours (or gone) also refuses its messages; a conflict
+      // over an accept, an end or a close says nothing about them.
+      if (MESSAGE_REFUSALS.has(code)) for (const [clientId, m] of unacked) {
         if (m.conversationId !== ref) continue
         unacked.delete(clientId)
         claimed = pending.fail(clientId, error) || claimed
@@ -181,7 +190,11 @@ export function createAgent(options: AgentOptions): Agent {
       return ready as ReturnType<Agent['connect']>
     },
     accept(conversationId) {
+      const held = state.conversations.get(conversationId)
+      if (held?.status === 'active' && held.agent?.id === agentId) return Promise.resolve(held)
       const done = pending.wait(conversationId, isConversationWhere((c) => c.status === 'active' && c.agent?.id === agentId))
+      // One accept on the wire per conversation: a second would only come back as a conflict.
+      if (state.accepting.has(conversationId)) return done
       state.accepting.add(conversationId)
       const answered = (): void => {
         state.accepting.delete(conversationId)

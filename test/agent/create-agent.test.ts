@@ -95,6 +95,30 @@ describe('createAgent', () => {
     expect((seen.item as { seq: number }).seq).toBe(ack.seq)
   })
 
+  it('accepting twice (an offer event and a capacity event, say) sends one accept, and both calls resolve', async () => {
+    server = await startServer()
+    const agent = agentFor()
+    await agent.connect()
+    const offered = next<AgentConversation>(agent, 'offer')
+    const { id } = await newCustomer()
+    await offered
+    const errors: string[] = []
+    agent.on('error', (e) => errors.push(e.code))
+    // A second accept on the wire would come back as a conflict naming the conversation.
+    const [first, second] = await Promise.all([agent.accept(id), agent.accept(id)])
+    expect(first).toMatchObject({ id, status: 'active' })
+    expect(second).toMatchObject({ id, status: 'active' })
+    // Once it is ours, accept answers at once.
+    expect(await agent.accept(id)).toMatchObject({ id, status: 'active' })
+    // Accepts of one agent take its lock in turn: once a later one is answered, any refusal of the
+    // second accept above would have arrived.
+    const later = next<AgentConversation>(agent, 'offer')
+    const other = await newCustomer()
+    await later
+    await agent.accept(other.id)
+    expect(errors).toEqual([])
+  })
+
   it('reports capacity through accept, end and close', async () => {
     server = await startServer({ wrapUpCapacity: 'block' })
     const agent = agentFor()
