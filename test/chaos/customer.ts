@@ -31,6 +31,8 @@ export interface Interval {
   from: number
   to: number
   why: FaultKind | 'restart' | 'disconnected'
+  /** The customer's last bytes through its proxy before the fault: the server heard nothing later. */
+  heardAt?: number
 }
 
 export class ChaosCustomer {
@@ -107,6 +109,7 @@ export class ChaosCustomer {
   /** Apply a fault for `ms`; resolves when it is over. */
   async fault(kind: FaultKind, ms: number): Promise<void> {
     const from = this.now()
+    const heardAt = this.proxy.lastFromClient
     switch (kind) {
       case 'cut':
         this.proxy.dropAll()
@@ -128,7 +131,7 @@ export class ChaosCustomer {
         this.open()
         break
     }
-    this.outages.push({ from, to: this.now(), why: kind })
+    this.outages.push({ from, to: this.now(), why: kind, heardAt })
   }
 
   /** Every fault lifted: the network is back and the page is open. */

@@ -184,13 +184,18 @@ function checkTexts(o: Observation, byId: Map<string, ServerRecord>, out: string
 }
 
 /**
- * Fault periods as the server saw them: last heard up to a heartbeat before the fault, heard again
- * when the page was welcomed back (the server had its hello by then).
+ * Fault periods as the server saw them: last heard up to a heartbeat before the fault, or earlier
+ * when the customer's last bytes went through its proxy earlier (a loaded machine delays pings and
+ * pongs, and a ping is not sent while the previous one waits), heard again when the page was
+ * welcomed back (the server had its hello by then).
  */
 function unreachable(o: Observation, customer: CustomerView): Array<{ from: number; to: number }> {
   const welcomedAfter = (t: number): number => customer.events.find((e) => e.type === 'conversation' && e.at >= t)?.at ?? Infinity
   const widened = [...customer.outages, ...o.restarts]
-    .map((i) => ({ from: i.from - o.heartbeatMs - 100, to: welcomedAfter(i.to) }))
+    .map((i: { from: number; to: number; heardAt?: number }) => ({
+      from: Math.min(i.from - o.heartbeatMs - 100, i.heardAt || Infinity),
+      to: welcomedAfter(i.to),
+    }))
     .sort((a, b) => a.from - b.from)
   const merged: Array<{ from: number; to: number }> = []
   for (const i of widened) {

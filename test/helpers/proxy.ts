@@ -26,6 +26,8 @@ export interface Proxy {
   readonly connections: number
   /** How many connections were accepted so far. */
   readonly accepted: number
+  /** When bytes from a client last went through towards the server (Date.now()), 0 before any. */
+  readonly lastFromClient: number
   dropAll(): void
   pause(): void
   resume(): void
@@ -59,6 +61,7 @@ export async function startProxy(target: string): Promise<Proxy> {
   let paused = false
   let refusing = false
   let accepted = 0
+  let lastFromClient = 0
 
   const server: Server = createServer((client) => {
     if (refusing) return void client.destroy()
@@ -66,6 +69,8 @@ export async function startProxy(target: string): Promise<Proxy> {
     const upstream = connect({ host: hostname === 'localhost' ? '127.0.0.1' : hostname, port: Number(port) })
     const pair = { client, upstream }
     pairs.add(pair)
+    // Read only while flowing (pause() holds the bytes), so this is when the server could hear them.
+    client.on('data', () => void (lastFromClient = Date.now()))
     if (paused) hold(pair)
     else flow(pair)
     const end = (): void => {
@@ -88,6 +93,9 @@ export async function startProxy(target: string): Promise<Proxy> {
     },
     get accepted() {
       return accepted
+    },
+    get lastFromClient() {
+      return lastFromClient
     },
     dropAll() {
       for (const pair of [...pairs]) {
