@@ -84,7 +84,7 @@ export function violations(o: Observation): string[] {
   for (const agent of o.agents) checkAgent(o, agent, byId, out)
   const seen = new Set(o.customers.flatMap((c) => c.events.map((e) => e.conversationId)))
   for (const conv of o.conversations) {
-    if (!seen.has(conv.id)) out.push(`${conv.id}: on the server, but no customer was ever told of it (a ghost chat)`)
+    if (!seen.has(conv.id) && !unwelcomed(o, conv)) out.push(`${conv.id}: on the server, but no customer was ever told of it (a ghost chat)`)
   }
   return out
 }
@@ -181,6 +181,21 @@ function checkTexts(o: Observation, byId: Map<string, ServerRecord>, out: string
       if (mine.some((n, i) => i > 0 && n < mine[i - 1]!)) out.push(`${customer.name}: messages out of order in ${conv.id}: ${mine.join(',')}`)
     }
   }
+}
+
+/**
+ * A chat whose welcome never reached its customer: asked for just before a customer's network went
+ * (or its server restarted), nothing written in it, ended for the customer's absence. The customer,
+ * back after the window, rightly got another. A second chat made for one hello would not have begun
+ * inside such a fault.
+ */
+function unwelcomed(o: Observation, conv: ServerRecord): boolean {
+  const began = conv.transcript[0]?.at ?? 0
+  const quiet = conv.transcript.every((i) => i.kind === 'status' || i.from === 'system')
+  const endedAway = statuses(conv).some((c) => c.reason === 'customer-disconnected')
+  const faults: Array<{ from: number; to: number; heardAt?: number }> = [...o.customers.flatMap((c) => c.outages), ...o.restarts]
+  const cutOff = faults.some((i) => Math.min(i.from - o.heartbeatMs - 100, i.heardAt || Infinity) <= began && began <= i.to)
+  return quiet && endedAway && cutOff
 }
 
 /**
