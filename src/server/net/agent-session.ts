@@ -221,6 +221,25 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
       this.early.push(() => this.deliver(conversationId, items))
       return
     }
+    if (items.length === 0) return
+    const sent = this.sentSeq.get(conversationId) ?? 0
+    const first = Math.min(...items.map((i) => i.seq))
+    // Followed before, with items missed since (recorded while its offer was withdrawn, before this
+    // console's accept landed): the console must not hold a transcript with a hole, so read them.
+    if (sent > 0 && first > sent + 1) return void this.catchUp(conversationId, sent)
+    this.sendAfter(conversationId, items)
+  }
+
+  private async catchUp(conversationId: string, sent: number): Promise<void> {
+    try {
+      this.sendAfter(conversationId, await this.ctx.store.transcript(conversationId, sent))
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: 'agent:catch-up' })
+    }
+  }
+
+  /** Sends the items above the highest seq sent, in order. */
+  private sendAfter(conversationId: string, items: readonly TranscriptItem[]): void {
     let sent = this.sentSeq.get(conversationId) ?? 0
     for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
       if (item.seq <= sent) continue

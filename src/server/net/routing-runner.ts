@@ -83,8 +83,11 @@ export class RoutingRunner {
       const conv = byId.get(id)
       if (!conv) continue
       const snapshot = await snapshotOf(conv, this.ctx.store, this.ctx.config, this.ctx.now())
+      // The transcript is read after `open` was: a status recorded since (taken, closed) means it
+      // is no longer offered, and an offer now would outlive the status the console already has.
+      if (snapshot.transcript.some((i) => i.kind === 'status' && i.seq > conv.lastSeq)) continue
       conn.offered.add(id)
-      conn.follow(id, conv.lastSeq)
+      conn.follow(id, snapshot.transcript.at(-1)?.seq ?? conv.lastSeq)
       conn.send({ type: 'offer', conversation: snapshot })
     }
   }
