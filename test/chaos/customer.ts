@@ -44,6 +44,8 @@ export class ChaosCustomer {
   /** At the end of a run: a chat that ends stays ended, so the final views can be compared. */
   staying = false
   private reopening: ReturnType<typeof setTimeout> | undefined
+  /** An unplanned loss of the connection under way. */
+  private lost: { from: number; heardAt: number } | undefined
 
   constructor(
     readonly name: string,
@@ -80,6 +82,15 @@ export class ChaosCustomer {
     // The chat ended (End, an agent, or the window): the customer opens the widget again later.
     chat.on('connection', ({ state }) => {
       if (state === 'closed' && this.chat === chat && !this.staying) this.reopenSoon(300)
+    })
+    // Gone as the page saw it, not only as planned: on a loaded machine a pong comes late, the SDK
+    // replaces the socket, and the reconnect can outlast a short window.
+    chat.on('connection', ({ state }) => {
+      if (state === 'reconnecting' && this.lost === undefined) this.lost = { from: this.now(), heardAt: this.proxy.lastFromClient }
+      if (state === 'connected' && this.lost) {
+        this.outages.push({ ...this.lost, to: this.now(), why: 'disconnected' })
+        this.lost = undefined
+      }
     })
     void chat.start().catch(() => undefined)
   }
