@@ -55,6 +55,9 @@ export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId
     case 'offer': {
       const conversation = fromSnapshot(frame.conversation)
       state.offers.set(conversation.id, conversation)
+      // A chat this console held before and that is offered again (reopened, R10): the offer is the
+      // whole of it now; the old view stops receiving items, so it must not be found first.
+      state.conversations.delete(conversation.id)
       return [{ type: 'offer', conversation }]
     }
     case 'offer-withdrawn': {

@@ -71,3 +71,21 @@ describe('an offer withdrawn while its accept is on its way', () => {
     expect(state.withdrawn.size).toBe(0)
   })
 })
+
+describe('a chat this console held, reopened and offered to it again', () => {
+  it('is the offer, whole, and once accepted holds every item', () => {
+    const state = emptyState()
+    const held = { ...snapshot, status: 'closed' as const, agent: me, transcript: [...snapshot.transcript, { ...acceptedItem }] }
+    applyFrame(state, { ...ready, conversations: [held] } as ServerToAgentFrame, me.id)
+    // Reopened (R10): the previous agent hears it, then gets it as an offer with what was written since.
+    const reopened: StatusItem = { kind: 'status', seq: 4, status: 'open', reason: 'customer-reconnected', at: 2_000 }
+    applyFrame(state, { type: 'event', conversationId: 'c1', item: reopened }, me.id)
+    const written = { kind: 'message' as const, seq: 5, id: 'c1.5', from: 'customer' as const, text: 'back', at: 2_001 }
+    applyFrame(state, { type: 'offer', conversation: { ...snapshot, transcript: [...held.transcript, reopened, written] } }, me.id)
+    expect(state.conversations.has('c1')).toBe(false)
+
+    const again: StatusItem = { ...acceptedItem, seq: 6, at: 2_002 }
+    applyFrame(state, { type: 'event', conversationId: 'c1', item: again }, me.id)
+    expect(state.conversations.get('c1')?.transcript.map((i) => i.seq)).toEqual([1, 2, 3, 4, 5, 6])
+  })
+})
