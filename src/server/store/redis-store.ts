@@ -6,7 +6,7 @@
  * is removed and returned by one Lua script, so exactly one process fires it.
  */
 import { randomUUID } from 'node:crypto'
-import { createClient, createClientPool, WatchError } from 'redis'
+import { createClient } from 'redis'
 import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
@@ -16,23 +16,17 @@ import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type M
 export interface RedisStoreOptions {
   /** Prefix of every key and of the pub/sub channel. @default 'holdline:' */
   prefix?: string
-  /**
-   * Connections kept for WATCH transactions (agent records, removal of closed conversations), one
-   * per transaction in flight. @default 32
-   */
-  poolSize?: number
   /** Attempts of one optimistic transaction before giving up. @default 100 */
   maxRetries?: number
 }
 
 type Client = ReturnType<typeof createClient>
-type Pool = ReturnType<typeof createClientPool>
-type Isolated = Parameters<Parameters<Pool['execute']>[0]>[0]
 
 // Compare-and-set: runs the commands in ARGV[2] (a JSON list of [command, ...arguments]) only if the
 // record at KEYS[1] is still ARGV[1] ('' for none). Every change of a conversation rewrites its
 // record, client-id acks included, so an equal record means nothing was changed since it was read.
-// One call instead of WATCH, MULTI, a dozen queued commands, EXEC and UNWATCH, on the shared connection.
+// One call instead of WATCH, MULTI, a dozen queued commands, EXEC and UNWATCH, on the shared
+// connection; agent records change the same way.
 const COMMIT_IF_UNCHANGED = `
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
 for _, command in ipairs(cjson.decode(ARGV[2])) do redis.call(unpack(command)) end
@@ -63,8 +57,7 @@ const LOCK_MS = 5_000
 const LOCK_ATTEMPTS = 2_000
 
 /**
- * Connect a {@link RedisStore}: one connection for commands, one for subscriptions, a small pool
- * for transactions.
+ * Connect a {@link RedisStore}: one connection for commands, one for subscriptions.
  *
  * @example
  * ```ts
@@ -75,11 +68,10 @@ const LOCK_ATTEMPTS = 2_000
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
   const client = createClient({ url })
   const subscriber = client.duplicate()
-  const pool = createClientPool({ url }, { minimum: 1, maximum: options.poolSize ?? 32 })
   // A Redis outage must reject the calls in flight, never crash the process through an 'error' event.
-  for (const c of [client, subscriber, pool]) c.on('error', () => undefined)
-  await Promise.all([client.connect(), subscriber.connect(), pool.connect()])
-  const store = new RedisStore(client, subscriber, pool, options)
+  for (const c of [client, subscriber]) c.on('error', () => undefined)
+  await Promise.all([client.connect(), subscriber.connect()])
+  const store = new RedisStore(client, subscriber, options)
   await store.listen()
   return store
 }
@@ -93,7 +85,6 @@ export class RedisStore implements Store {
   constructor(
     private readonly client: Client,
     private readonly subscriber: Client,
-    private readonly pool: Pool,
     options: RedisStoreOptions,
   ) {
     this.prefix = options.prefix ?? 'holdline:'
@@ -183,29 +174,12 @@ export class RedisStore implements Store {
     }
     const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
     if (schedule) commands.push(...this.deadlineCommands(id, (result.deadlines = schedule(applied.conversation))))
-    const done = await this.client.eval(COMMIT_IF_UNCHANGED, { keys: [this.key.conversation(id)], arguments: [raw, JSON.stringify(commands)] })
-    return done === 1 ? result : undefined
+    return (await this.commitIfUnchanged(this.key.conversation(id), raw, commands)) ? result : undefined
   }
 
-  /** Runs `body` on an isolated connection with the conversation's keys watched; retries on conflict. */
-  private async optimistic<T>(id: string, body: (c: Isolated) => Promise<T>): Promise<T> {
-    for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
-      try {
-        return await this.pool.execute(async (c) => {
-          await c.watch([this.key.conversation(id), this.key.acks(id)])
-          try {
-            return await body(c)
-          } finally {
-            // A body that threw or returned early leaves the watch set; clear it for the next user.
-            // Not awaited: a connection runs its commands in order, so the next user's come after it.
-            void c.unwatch().catch(() => undefined)
-          }
-        })
-      } catch (error) {
-        if (!(error instanceof WatchError)) throw error
-      }
-    }
-    throw new Error(`conversation ${id}: too much contention`)
+  /** Runs `commands` if the record at `key` is still `raw` ('' for none); false when it changed. */
+  private async commitIfUnchanged(key: string, raw: string, commands: string[][]): Promise<boolean> {
+    return (await this.client.eval(COMMIT_IF_UNCHANGED, { keys: [key], arguments: [raw, JSON.stringify(commands)] })) === 1
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -245,16 +219,21 @@ export class RedisStore implements Store {
   }
 
   async removeClosed(id: string): Promise<boolean> {
-    return this.optimistic(id, async (c) => {
-      const raw = await c.get(this.key.conversation(id))
+    for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
+      const raw = await this.client.get(this.key.conversation(id))
       const conv = raw ? (JSON.parse(raw) as Conversation) : undefined
-      if (conv?.status !== 'closed') return false
+      if (!raw || conv?.status !== 'closed') return false
       const members = this.deadlineMembers(id)
-      const multi = c.multi().del([this.key.conversation(id), this.key.items(id), this.key.acks(id)]).sRem(this.key.status('closed'), id)
-      if (conv.agent) multi.sRem(this.key.agentConversations(conv.agent.id), id)
-      await multi.zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members).exec()
-      return true
-    })
+      const commands = [
+        ['DEL', this.key.conversation(id), this.key.items(id), this.key.acks(id)],
+        ['SREM', this.key.status('closed'), id],
+        ['ZREM', this.key.deadlines(), ...members],
+        ['HDEL', this.key.deadlineData(), ...members],
+      ]
+      if (conv.agent) commands.push(['SREM', this.key.agentConversations(conv.agent.id), id])
+      if (await this.commitIfUnchanged(this.key.conversation(id), raw, commands)) return true
+    }
+    throw new Error(`conversation ${id}: too much contention`)
   }
 
   /** Every deadline member a conversation can have, one per kind. */
@@ -314,17 +293,9 @@ export class RedisStore implements Store {
   async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
     const key = this.key.agent(id)
     for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
-      try {
-        return await this.pool.execute(async (c) => {
-          await c.watch(key)
-          const raw = await c.get(key)
-          const next = update(raw ? (JSON.parse(raw) as AgentRecord) : undefined)
-          await c.multi().set(key, JSON.stringify(next)).sAdd(this.key.agents(), id).exec()
-          return next
-        })
-      } catch (error) {
-        if (!(error instanceof WatchError)) throw error
-      }
+      const raw = await this.client.get(key)
+      const next = update(raw ? (JSON.parse(raw) as AgentRecord) : undefined)
+      if (await this.commitIfUnchanged(key, raw ?? '', [['SET', key, JSON.stringify(next)], ['SADD', this.key.agents(), id]])) return next
     }
     throw new Error(`agent ${id}: too much contention`)
   }
@@ -362,6 +333,6 @@ export class RedisStore implements Store {
 
   async close(): Promise<void> {
     this.listeners.clear()
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit(), this.pool.close()])
+    await Promise.allSettled([this.subscriber.quit(), this.client.quit()])
   }
 }
