@@ -193,7 +193,7 @@ export function createAgent(options: AgentOptions): Agent {
       const held = state.conversations.get(conversationId)
       if (held?.status === 'active' && held.agent?.id === agentId) return Promise.resolve(held)
       const done = pending.wait(conversationId, isConversationWhere((c) => c.status === 'active' && c.agent?.id === agentId))
-      // One accept on the wire per conversation: a second would only come back as a conflict.
+      // One accept on the wire per conversation: the first one's answer settles every caller.
       if (state.accepting.has(conversationId)) return done
       state.accepting.add(conversationId)
       const answered = (): void => {

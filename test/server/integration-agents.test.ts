@@ -22,6 +22,43 @@ async function activeChat(url: string) {
   return { a, c, id }
 }
 
+describe('accepting', () => {
+  /** Error frames after `from`, once a ping sent after everything else has its pong. */
+  async function errorsAfter(raw: Raw, from: number): Promise<Frame[]> {
+    raw.send({ type: 'ping', t: 1 })
+    await raw.next((f) => f.type === 'pong', { from })
+    return raw.frames.slice(from).filter((f) => f.type === 'error')
+  }
+
+  test("an accept of a chat already this agent's is granted again, not refused: sent twice at once, re-sent after a reconnect, or from its other console", async () => {
+    s = await startServer({
+      agentTokens: { 'agent-token': { id: 'a1', name: 'Ana', capacity: 1 }, 'other-token': { id: 'a2', name: 'Bo', capacity: 1 } },
+    })
+    const a = track(await agent(s.url))
+    const c = track(await customer(s.url))
+    const id = c.welcome.conversationId as string
+    await a.raw.next((f) => f.type === 'offer')
+    const mark = a.raw.frames.length
+    // The second waits on the agent's lock for the first; capacity 1 is then this very chat.
+    a.raw.send({ type: 'accept', conversationId: id })
+    a.raw.send({ type: 'accept', conversationId: id })
+    await c.raw.next((f) => f.type === 'event' && item(f).status === 'active')
+    expect(await errorsAfter(a.raw, mark)).toEqual([])
+
+    const other = track(await agent(s.url))
+    expect(other.ready.conversations).toMatchObject([{ id, status: 'active' }])
+    const otherMark = other.raw.frames.length
+    other.raw.send({ type: 'accept', conversationId: id })
+    expect(await errorsAfter(other.raw, otherMark)).toEqual([])
+    expect(c.raw.items().filter((i) => i.kind === 'status').map((i) => i.status)).toEqual(['open', 'active'])
+
+    // Another agent's accept of it is still refused.
+    const bo = track(await agent(s.url, 'other-token'))
+    bo.raw.send({ type: 'accept', conversationId: id })
+    expect(await bo.raw.error('conflict')).toMatchObject({ ref: id })
+  })
+})
+
 describe('R10 reconnection to a previous chat', () => {
   test('inside the window: reconnect-available, then reopened with its transcript, offered to the previous agent', async () => {
     s = await startServer({ graceMs: 500, reconnectWindowMs: 10_000 })

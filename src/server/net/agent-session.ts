@@ -166,20 +166,24 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   }
 
   private async onAccept(agent: AgentIdentity, conv: Conversation): Promise<void> {
-    if (conv.status !== 'open') return this.refuse('conflict', `the conversation is ${conv.status}`, { ref: conv.id })
+    if (conv.status !== 'open' && !isOwnedBy(conv, agent)) return this.refuse('conflict', `the conversation is ${conv.status}`, { ref: conv.id })
     // Capacity is read and taken under the agent's lock: two consoles of one agent, even on two
     // processes, cannot both take its last unit.
     await this.ctx.store.exclusive(`agent:${agent.id}`, () => this.take(agent, conv))
   }
 
   private async take(agent: AgentIdentity, conv: Conversation): Promise<void> {
+    // Already this agent's: an accept re-sent after a reconnect, or from its other console, or one
+    // that waited on the lock for the first. The status item that made it ours is (or was)
+    // delivered; a conflict, or a capacity counting this very chat, would refuse what was granted.
+    if (isOwnedBy((await this.ctx.store.get(conv.id)) ?? conv, agent)) return void this.offered.delete(conv.id)
     const { loads } = await currentLoads(this.ctx)
     const load = loads.find((l) => l.agent.id === agent.id)
     if (!load || load.used >= load.agent.capacity) return this.refuse('capacity-full', 'no free capacity', { ref: conv.id })
     if (!eligibleAgents(conv, loads).includes(agent.id)) return this.refuse('forbidden', 'this conversation is not offered to you', { ref: conv.id })
     const info = { id: agent.id, name: agent.name }
     const r = await this.ctx.service.run(conv.id, (c, now) => (c.status === 'open' ? accept(c, info, now, this.ctx.config) : null))
-    if (!r || r.previous.status !== 'open' || r.conversation.agent?.id !== agent.id) {
+    if (!r || !isOwnedBy(r.conversation, agent)) {
       return this.refuse('conflict', 'the conversation was taken', { ref: conv.id })
     }
     this.offered.delete(conv.id)
@@ -276,4 +280,9 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
       this.ctx.events.emit('error', { error, context: 'agent:close' })
     }
   }
+}
+
+/** Active with `agent`: what an accept by that agent asks for. */
+function isOwnedBy(conv: Conversation, agent: AgentIdentity): boolean {
+  return conv.status === 'active' && conv.agent?.id === agent.id
 }
