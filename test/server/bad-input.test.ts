@@ -127,6 +127,9 @@ describe('bad agent input', () => {
     expect(await a.raw.error('forbidden')).toMatchObject({ ref: id })
     a.raw.send({ type: 'accept', conversationId: id })
     await a.raw.next((f) => f.type === 'capacity' && f.used === 1)
+    // Ended by its customer: no longer open, so accepting it again is a conflict.
+    c.raw.send({ type: 'end' })
+    await a.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'wrap-up')
     a.raw.send({ type: 'accept', conversationId: id })
     expect(await a.raw.error('conflict')).toMatchObject({ ref: id })
   })
