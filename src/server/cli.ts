@@ -26,6 +26,8 @@ Options:
   --agent-token T[:id[:name]]  accept an agent token (repeatable)
   --admin-token T           accept an admin token for the HTTP API (repeatable)
   --allowed-origin O        allow this Origin (repeatable; default: all)
+  --new-chats-per-minute N  new conversations one address may start per minute (default: no limit)
+  --trust-proxy             take that address from the last X-Forwarded-For entry
   --demo                    accept the agent token "demo" (agent "Demo agent", capacity 3)
   --help                    show this help
 `
@@ -95,7 +97,7 @@ function parse(argv: string[]): ServerOptions | 'help' {
       'agent-grace-ms': { type: 'string' }, 'affinity-ms': { type: 'string' }, 'retain-closed-ms': { type: 'string' }, 'heartbeat-ms': { type: 'string' }, 'wrap-up-ms': { type: 'string' }, 'wrap-up-capacity': { type: 'string' },
       'open-ms': { type: 'string' }, 'reconnect-ms': { type: 'string' }, store: { type: 'string' },
       'agent-token': { type: 'string', multiple: true }, 'admin-token': { type: 'string', multiple: true },
-      'allowed-origin': { type: 'string', multiple: true }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'allowed-origin': { type: 'string', multiple: true }, 'new-chats-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help || positionals.length === 0) return 'help'
@@ -106,6 +108,7 @@ function parse(argv: string[]): ServerOptions | 'help' {
     agentTokens[token] = { id: id || token, ...(name.length ? { name: name.join(':') } : {}) }
   }
   if (values.demo) agentTokens['demo'] = { id: 'demo', name: 'Demo agent', capacity: 3 }
+  const perMinute = num('new-chats-per-minute', values['new-chats-per-minute'])
   const cap = values['wrap-up-capacity']
   const wrapUpCapacity: WrapUpCapacity | undefined = cap === undefined || cap === 'block' || cap === 'release' ? cap : num('wrap-up-capacity', cap)
   return {
@@ -124,5 +127,7 @@ function parse(argv: string[]): ServerOptions | 'help' {
     agentTokens,
     adminTokens: values['admin-token'] ?? [],
     allowedOrigins: values['allowed-origin'],
+    newChatsPerAddress: perMinute === undefined ? undefined : { perMinute },
+    trustProxy: values['trust-proxy'] ?? false,
   }
 }

@@ -17,6 +17,7 @@ import { attachEndpoints, type Endpoints } from './net/endpoints.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
+import { NewChatLimit } from './net/new-chat-limit.js'
 import { newConnectionId } from './net/tokens.js'
 import { RoutingRunner } from './net/routing-runner.js'
 import type { StaticMount } from './net/static-files.js'
@@ -86,7 +87,7 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
   const now = (): number => o.clock.now()
   const service = new ConversationService(store, config, now, events)
   const hub = new Hub(config, now)
-  const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, processId: newConnectionId(), closing: false }
+  const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, processId: newConnectionId(), closing: false, newChats: o.newChatsPerAddress && new NewChatLimit(o.newChatsPerAddress) }
   const routing = new RoutingRunner(ctx)
   hub.onRouting = () => routing.request()
   events.on('transition', (e) => ctx.metrics.transition(e.reason))

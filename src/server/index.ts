@@ -7,7 +7,7 @@
  * console.log(server.url)
  */
 export { createServer, type HoldlineServer } from './create-server.js'
-export { DEFAULTS as SERVER_DEFAULTS, type ServerOptions, type AgentTokenConfig, type ServerClock } from './options.js'
+export { DEFAULTS as SERVER_DEFAULTS, type ServerOptions, type AgentTokenConfig, type ServerClock, type NewChatsPerAddress } from './options.js'
 export type { ServerEvents, TransitionEvent, ItemEvent, ServerErrorEvent } from './engine/events.js'
 export type { Conversation, WrapUpCapacity, Deadline, DeadlineKind, AgentRecord, Draft, Step } from './engine/types.js'
 export type { Store, BusMessage, Mutator, TransactResult, RecordedAck, ConversationFilter } from './store/types.js'

@@ -67,6 +67,24 @@ export interface ServerOptions {
   pollMs?: number
   /** Capacity of agents whose token does not say. @default 3 */
   defaultCapacity?: number
+  /**
+   * New conversations one address may start, counted per process (a token bucket; `burst` defaults
+   * to `perMinute`). Past it, the `hello` is refused with `rate-limited` and the socket closed; the
+   * SDK retries with its backoff. Resumes and reconnections never count. Undefined: no limit.
+   * @default undefined
+   */
+  newChatsPerAddress?: NewChatsPerAddress | undefined
+  /**
+   * Take the customer's address from the last `X-Forwarded-For` entry instead of the socket: set it
+   * only behind a proxy you run, which appends that entry. @default false
+   */
+  trustProxy?: boolean
+}
+
+/** See {@link ServerOptions.newChatsPerAddress}. */
+export interface NewChatsPerAddress {
+  perMinute: number
+  burst?: number
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -93,6 +111,8 @@ export const DEFAULTS = {
   distRoot: undefined as string | false | undefined,
   pollMs: 250,
   defaultCapacity: 3,
+  newChatsPerAddress: undefined as NewChatsPerAddress | undefined,
+  trustProxy: false,
 }
 
 /** Options with defaults applied and checked. */
@@ -124,6 +144,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     fail("wrapUpCapacity must be 'block', 'release' or a number of ms")
   }
   if (!isPositiveInt(merged.defaultCapacity)) fail('defaultCapacity must be a positive integer')
+  checkNewChatLimit(merged.newChatsPerAddress)
+  if (typeof merged.trustProxy !== 'boolean') fail('trustProxy must be a boolean')
   checkTokens(merged.agentTokens, merged.adminTokens)
   checkOrigins(merged.allowedOrigins)
   checkMessages(merged.messages)
@@ -148,6 +170,14 @@ function checkTokens(agentTokens: unknown, adminTokens: unknown): void {
   }
   if (!Array.isArray(adminTokens) || adminTokens.some((t) => typeof t !== 'string' || t === '')) {
     fail('adminTokens must be an array of non-empty strings')
+  }
+}
+
+function checkNewChatLimit(limit: unknown): void {
+  if (limit === undefined) return
+  const { perMinute, burst } = (typeof limit === 'object' && limit !== null ? limit : {}) as Partial<NewChatsPerAddress>
+  if (!isPositiveInt(perMinute) || (burst !== undefined && !isPositiveInt(burst))) {
+    fail('newChatsPerAddress must be { perMinute, burst? } with positive integers')
   }
 }
 

@@ -58,3 +58,49 @@ describe('many unauthenticated connections held open at once', () => {
     expect(c.raw.closed || a.raw.closed).toBe(false)
   })
 })
+
+describe('new conversations per address (newChatsPerAddress)', () => {
+  const from = (address: string) => ({ 'x-forwarded-for': `198.51.100.250, ${address}` })
+  const hello = (extra: Record<string, unknown> = {}) => ({ type: 'hello', v: 1, widgetId: 'site', tabId: 't', ...extra })
+
+  it('past the burst a new chat is refused with rate-limited and the socket closed; resumes, repeated starts and other addresses go on', async () => {
+    s = await startServer({ newChatsPerAddress: { perMinute: 1, burst: 2 }, trustProxy: true })
+    const open = async (address: string) => {
+      const raw = await Raw.open(s!.url, '/v1/customer', from(address))
+      opened.push(raw)
+      return raw
+    }
+    const first = await open('203.0.113.7')
+    first.send(hello())
+    const welcome = await first.next((f) => f.type === 'welcome')
+    const start = 'a-start-secret-of-22-chars-or-more'
+    const second = await open('203.0.113.7')
+    second.send(hello({ start }))
+    const secondWelcome = await second.next((f) => f.type === 'welcome')
+
+    const third = await open('203.0.113.7')
+    third.send(hello())
+    expect(await third.next((f) => f.type === 'error')).toMatchObject({ code: 'rate-limited', ref: 'hello', fatal: true })
+    await third.closedPromise
+
+    // Not new conversations: the first one resumed, the second's start said again (its welcome lost).
+    const back = await open('203.0.113.7')
+    back.send(hello({ resume: { conversationId: welcome.conversationId, token: welcome.token, lastSeq: 0 } }))
+    expect(await back.next((f) => f.type === 'welcome')).toMatchObject({ conversationId: welcome.conversationId, resumed: true })
+    const again = await open('203.0.113.7')
+    again.send(hello({ start }))
+    expect(await again.next((f) => f.type === 'welcome')).toMatchObject({ conversationId: secondWelcome.conversationId })
+
+    // The address before the proxy's own entry is the client's to write, so it does not count.
+    const other = await open('203.0.113.8')
+    other.send(hello())
+    await other.next((f) => f.type === 'welcome')
+  })
+
+  it('is off by default, and a limit that is not { perMinute, burst? } of positive integers is refused at start', async () => {
+    s = await startServer()
+    for (let i = 0; i < 5; i++) opened.push((await customer(s.url)).raw)
+    await expect(startServer({ newChatsPerAddress: { perMinute: 0 } })).rejects.toThrow(/newChatsPerAddress/)
+    await expect(startServer({ trustProxy: 'yes' as unknown as boolean })).rejects.toThrow(/trustProxy/)
+  })
+})

@@ -36,6 +36,23 @@ describe('holdline CLI', () => {
     }
   })
 
+  test('--new-chats-per-minute and --trust-proxy limit new chats per forwarded address', async () => {
+    const { io: streams } = io()
+    const server = await main(['serve', '--port', '0', '--host', '127.0.0.1', '--new-chats-per-minute', '1', '--trust-proxy'], streams)
+    try {
+      const hello = async (address: string) => {
+        const raw = await Raw.open(server?.url ?? '', '/v1/customer', { 'x-forwarded-for': address })
+        raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 't' })
+        const answer = await raw.next((f) => f.type === 'welcome' || f.type === 'error')
+        raw.drop()
+        return answer.type === 'error' ? answer.code : answer.type
+      }
+      expect([await hello('203.0.113.7'), await hello('203.0.113.7'), await hello('203.0.113.8')]).toEqual(['welcome', 'rate-limited', 'welcome'])
+    } finally {
+      await server?.close()
+    }
+  })
+
   test('bad arguments print the error and usage with exit code 2', async () => {
     const { err, io: streams } = io()
     const before = process.exitCode

@@ -9,6 +9,7 @@ import type { ConversationService } from '../service.js'
 import type { Store } from '../store/types.js'
 import type { Hub } from './hub.js'
 import type { Metrics } from './metrics.js'
+import type { NewChatLimit } from './new-chat-limit.js'
 
 export interface ServerContext {
   options: ResolvedOptions
@@ -23,4 +24,6 @@ export interface ServerContext {
   processId: string
   /** True once close() began: new work is refused with `server-closing`. */
   closing: boolean
+  /** Per-address count of new conversations; undefined when `newChatsPerAddress` is unset. */
+  newChats: NewChatLimit | undefined
 }

@@ -112,6 +112,7 @@ async function newChat(conn: CustomerConnection, hello: HelloFrame, context: New
     const started = await store.get(id)
     if (started) return startAgain(conn, hello, context, started, extra)
   }
+  if (!conn.mayStartChat()) return
   // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
   const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
   const customer = hello.customer ? { ...hello.customer } : NO_DETAILS

@@ -26,8 +26,26 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
   /** Items recorded while the replay is read, sent right after it; undefined when not replaying. */
   private buffered: TranscriptItem[] | undefined = undefined
 
+  constructor(
+    id: string,
+    ws: WebSocket,
+    ctx: ServerContext,
+    /** Where the socket came from, when new conversations are counted per address. */
+    readonly address: string | undefined = undefined,
+  ) {
+    super(id, ws, ctx)
+  }
+
   get side(): Side {
     return 'customer'
+  }
+
+  /** Counts a new conversation against this address; false (refused, and said so) past the limit. */
+  mayStartChat(): boolean {
+    const { newChats } = this.ctx
+    if (!newChats || this.address === undefined || newChats.take(this.address, this.ctx.now())) return true
+    this.refuse('rate-limited', 'too many new conversations from this address; retry later', { ref: 'hello', fatal: true })
+    return false
   }
 
   /** Entry point for one raw WebSocket message. */

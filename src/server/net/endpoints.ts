@@ -7,6 +7,7 @@ import WebSocket, { WebSocketServer } from 'ws'
 import { AgentConnection } from './agent-session.js'
 import type { ServerContext } from './context.js'
 import { CustomerConnection } from './customer-session.js'
+import { clientAddress } from './new-chat-limit.js'
 import { originAllowed } from './origin.js'
 import { agentConnectionId } from './agent-presence.js'
 import { newConnectionId } from './tokens.js'
@@ -55,7 +56,9 @@ export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints
       return
     }
     const origin = req.headers.origin
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, path, endpoints, listeners))
+    // Read only when counted: an idle customer then holds no address string.
+    const address = ctx.newChats && path === '/v1/customer' ? clientAddress(req, ctx.options.trustProxy) : undefined
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, address, path, endpoints, listeners))
   })
   return endpoints
 }
@@ -97,8 +100,8 @@ function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints
   }
 }
 
-function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
-  const conn = path === '/v1/agent' ? new AgentConnection(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx)
+function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, address: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
+  const conn = path === '/v1/agent' ? new AgentConnection(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx, address)
   const allowed = originAllowed(ctx.options.allowedOrigins, origin)
   if (ctx.closing || !allowed) {
     endpoints.refused.add(ws)
