@@ -190,10 +190,14 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
   /** The socket closed: the connection is gone (the window counts from when it was last heard). */
   async onClose(): Promise<void> {
     this.closed = true
+    if (this.conversationId !== undefined) this.ctx.hub.removeCustomer(this.conversationId, this)
+    // A hello still being handled records this connection in its conversation and only then names
+    // it here: once it is done there is a departure to record, or the customer would count as
+    // connected until the dead-connection limit.
+    await this.drained()
     const id = this.conversationId
     if (id === undefined) return
     this.ctx.hub.removeCustomer(id, this)
-    await this.drained()
     await this.run(id, (conv) => stepOf(connectionClosed(conv, this.id))).catch((error: unknown) => {
       this.ctx.events.emit('error', { error, context: 'customer:close' })
     })
