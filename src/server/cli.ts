@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util'
 import { createServer, type HoldlineServer } from './create-server.js'
+import { errorLogger } from './error-log.js'
 import type { AgentTokenConfig, ServerOptions } from './options.js'
 import type { WrapUpCapacity } from './engine/types.js'
 
@@ -60,6 +61,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<Holdl
     return undefined
   }
   const server = await createServer(options)
+  server.on('error', errorLogger(io.err))
   const base = server.url
   io.out(`holdline listening on ${base}\n  customer page: ${base}/\n  agent console: ${base}/agent.html${tokensHint(options)}\n`)
   const stop = (): void => void server.close().then(() => process.exit(0))

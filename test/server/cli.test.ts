@@ -1,6 +1,7 @@
+import { connect } from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { main } from '../../src/server/cli.js'
-import { Raw } from './raw.js'
+import { Raw, waitFor } from './raw.js'
 
 function io() {
   const out: string[] = []
@@ -48,6 +49,26 @@ describe('holdline CLI', () => {
         return answer.type === 'error' ? answer.code : answer.type
       }
       expect([await hello('203.0.113.7'), await hello('203.0.113.7'), await hello('203.0.113.8')]).toEqual(['welcome', 'rate-limited', 'welcome'])
+    } finally {
+      await server?.close()
+    }
+  })
+
+  test("the server's errors reach the error stream (a socket that breaks the WebSocket protocol)", async () => {
+    const { err, io: streams } = io()
+    const server = await main(['serve', '--port', '0', '--host', '127.0.0.1'], streams)
+    try {
+      const socket = connect(server?.port ?? 0, '127.0.0.1')
+      const upgraded = new Promise<void>((resolve) => socket.once('data', () => resolve()))
+      socket.write(
+        'GET /v1/customer HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      )
+      await upgraded
+      // A masked frame with the reserved opcode 3: ws refuses it with an error on the server's socket.
+      socket.write(Buffer.from([0x83, 0x80, 1, 2, 3, 4]))
+      await waitFor(() => err.join('').includes('holdline error: customer:socket'))
+      socket.destroy()
     } finally {
       await server?.close()
     }
