@@ -66,8 +66,12 @@ const LOCK_ATTEMPTS = 2_000
  * ```
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-  const client = createClient({ url })
-  const subscriber = client.duplicate()
+  // Commands sent while Redis is unreachable fail at once instead of waiting in an unbounded queue:
+  // the frame is refused with store-unavailable (the SDK retries), the failure is reported, and
+  // memory does not grow with the outage. The subscriber keeps the default: it only subscribes, and
+  // node-redis subscribes again by itself after reconnecting.
+  const client = createClient({ url, disableOfflineQueue: true })
+  const subscriber = client.duplicate({ disableOfflineQueue: false })
   // A Redis outage must reject the calls in flight, never crash the process through an 'error' event.
   for (const c of [client, subscriber]) c.on('error', () => undefined)
   await Promise.all([client.connect(), subscriber.connect()])

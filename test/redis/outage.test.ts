@@ -1,0 +1,54 @@
+/**
+ * Redis goes away under a running server and comes back. Frames that need it are refused at once
+ * with `store-unavailable` (rather than queued in the client's memory for as long as the outage
+ * lasts, with nothing said), the failure is reported, the process keeps serving, and once Redis is
+ * back the customer's retry is recorded once.
+ */
+import { afterEach, expect, test } from 'vitest'
+import { startServer, type StartedServer } from '../helpers/server.js'
+import { customer, type Raw } from '../server/raw.js'
+import { startRedis, type RunningRedis } from './redis-server.js'
+
+let redis: RunningRedis | undefined
+let server: StartedServer | undefined
+const sockets: Raw[] = []
+afterEach(async () => {
+  for (const r of sockets.splice(0)) r.drop()
+  await redis?.start().catch(() => undefined)
+  await server?.close()
+  await redis?.stop()
+})
+
+test('a Redis outage: store-unavailable at once, reported, and the retry recorded once when Redis is back', async () => {
+  redis = await startRedis({ persist: true })
+  server = await startServer({ store: redis.url, graceMs: 60_000 })
+  const errors: string[] = []
+  server.server.on('error', (e) => errors.push(e.context))
+  const c = await customer(server.url)
+  sockets.push(c.raw)
+  c.raw.send({ type: 'message', clientId: 'm0', text: 'before' })
+  await c.raw.next((f) => f.type === 'ack' && f.clientId === 'm0')
+
+  await redis.stop()
+  c.raw.send({ type: 'message', clientId: 'm1', text: 'during' })
+  expect(await c.raw.next((f) => f.type === 'error' && f.ref === 'm1', { timeoutMs: 3_000 })).toMatchObject({ code: 'store-unavailable' })
+  expect(errors).toContain('customer:message')
+  // The process still answers what needs no store.
+  c.raw.send({ type: 'ping', t: 7 })
+  await c.raw.next((f) => f.type === 'pong' && f.t === 7)
+
+  await redis.start()
+  // As the SDK does: the refused message again, until the client has reconnected and it is recorded.
+  let from = c.raw.frames.length
+  for (;;) {
+    c.raw.send({ type: 'message', clientId: 'm1', text: 'during' })
+    const answer = await c.raw.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === 'm1' || f.ref === 'm1'), { from })
+    if (answer.type === 'ack') break
+    from = c.raw.frames.length
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  // Its event comes through pub/sub, which may be after the ack.
+  await c.raw.next((f) => f.type === 'event' && (f.item as { clientId?: string }).clientId === 'm1')
+  const texts = c.raw.items().filter((i) => i.kind === 'message').map((i) => i.text)
+  expect(texts).toEqual(['before', 'during'])
+})
