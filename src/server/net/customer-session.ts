@@ -180,6 +180,24 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
       this.buffered.push(...items)
       return
     }
+    const id = this.conversationId
+    // Items this socket never got (a publish lost while the store's subscription reconnected, or
+    // two processes' publishes crossing): read them, so the customer never waits on a hole until
+    // its next reconnect.
+    if (id !== undefined && items.length > 0 && Math.min(...items.map((i) => i.seq)) > this.sentSeq + 1) return void this.catchUp(id)
+    this.sendAfter(items)
+  }
+
+  private async catchUp(id: string): Promise<void> {
+    try {
+      this.sendAfter(await this.ctx.store.transcript(id, this.sentSeq))
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: 'customer:catch-up' })
+    }
+  }
+
+  /** Sends the items above the highest seq sent, in order. */
+  private sendAfter(items: readonly TranscriptItem[]): void {
     for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
       if (item.seq <= this.sentSeq) continue
       this.sentSeq = item.seq

@@ -1,0 +1,53 @@
+/**
+ * A change whose publish never reached this process (the store's subscription was reconnecting, or
+ * two processes' publishes crossed): the customer must not hold a hole in its transcript until its
+ * next reconnect. The next item delivered shows the gap, and the missed ones are read and sent first.
+ */
+import { afterEach, expect, test } from 'vitest'
+import { MemoryStore } from '../../src/server/store/memory-store.js'
+import type { BusMessage } from '../../src/server/store/types.js'
+import { startServer, type StartedServer } from '../helpers/server.js'
+import { agent, customer, type Frame, type Raw } from './raw.js'
+
+/** Loses the next publish of a change, once asked to. */
+class LossyBus extends MemoryStore {
+  loseNext = false
+  override async publish(message: BusMessage): Promise<void> {
+    if (this.loseNext && message.type === 'changed') {
+      this.loseNext = false
+      return
+    }
+    return super.publish(message)
+  }
+}
+
+let server: StartedServer | undefined
+const sockets: Raw[] = []
+afterEach(async () => {
+  for (const r of sockets.splice(0)) r.drop()
+  await server?.close()
+})
+
+test('an item whose publish was lost reaches the customer, in order, before the next one', async () => {
+  const store = new LossyBus()
+  server = await startServer({ store })
+  const a = await agent(server.url)
+  const c = await customer(server.url)
+  sockets.push(a.raw, c.raw)
+  const id = c.welcome.conversationId as string
+  await a.raw.next((f) => f.type === 'offer')
+  a.raw.send({ type: 'accept', conversationId: id })
+  await c.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'active')
+
+  store.loseNext = true
+  a.raw.send({ type: 'message', conversationId: id, clientId: 'lost', text: 'its publish is lost' })
+  await a.raw.next((f) => f.type === 'ack' && f.clientId === 'lost')
+  a.raw.send({ type: 'message', conversationId: id, clientId: 'next', text: 'delivered' })
+  await c.raw.next((f) => f.type === 'event' && (f.item as Frame).text === 'delivered')
+
+  const seqs = c.raw.items().map((i) => i.seq)
+  expect(seqs).toEqual([...seqs].sort((x, y) => Number(x) - Number(y)))
+  expect(new Set(seqs).size).toBe(seqs.length)
+  expect(c.raw.items().map((i) => i.text).filter(Boolean).slice(-2)).toEqual(['its publish is lost', 'delivered'])
+  expect(seqs.at(-1)).toBe(seqs.length)
+})
