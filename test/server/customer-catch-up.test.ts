@@ -7,7 +7,7 @@ import { afterEach, expect, test } from 'vitest'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
 import type { BusMessage } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, type Frame, type Raw } from './raw.js'
+import { activeChat, type Frame, type Raw } from './raw.js'
 
 /** Loses the next publish of a change, once asked to. */
 class LossyBus extends MemoryStore {
@@ -31,13 +31,8 @@ afterEach(async () => {
 test('an item whose publish was lost reaches the customer, in order, before the next one', async () => {
   const store = new LossyBus()
   server = await startServer({ store })
-  const a = await agent(server.url)
-  const c = await customer(server.url)
+  const { a, c, id } = await activeChat(server.url)
   sockets.push(a.raw, c.raw)
-  const id = c.welcome.conversationId as string
-  await a.raw.next((f) => f.type === 'offer')
-  a.raw.send({ type: 'accept', conversationId: id })
-  await c.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'active')
 
   store.loseNext = true
   a.raw.send({ type: 'message', conversationId: id, clientId: 'lost', text: 'its publish is lost' })

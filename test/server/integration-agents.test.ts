@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, Raw, waitFor, type Frame } from './raw.js'
+import { activeChat as activeChatOf, agent, customer, Raw, waitFor, type Frame } from './raw.js'
 
 let s: StartedServer | undefined
 const opened: Raw[] = []
@@ -11,15 +11,12 @@ afterEach(async () => {
 })
 const item = (f: Frame) => f.item as Frame
 
-/** A customer with an active conversation assigned to a fresh agent. */
+/** A customer with an active conversation assigned to a fresh agent, both closed after the test. */
 async function activeChat(url: string) {
-  const a = track(await agent(url))
-  const c = track(await customer(url))
-  const id = c.welcome.conversationId as string
-  await a.raw.next((f) => f.type === 'offer')
-  a.raw.send({ type: 'accept', conversationId: id })
-  await c.raw.next((f) => f.type === 'event' && item(f).status === 'active')
-  return { a, c, id }
+  const chat = await activeChatOf(url)
+  track(chat.a)
+  track(chat.c)
+  return chat
 }
 
 describe('accepting', () => {

@@ -89,6 +89,17 @@ export async function agent(url: string, token = 'agent-token'): Promise<{ raw: 
   return { raw, ready }
 }
 
+/** A customer whose conversation a fresh agent has accepted: active on both sides. */
+export async function activeChat(url: string): Promise<{ a: { raw: Raw; ready: Frame }; c: { raw: Raw; welcome: Frame }; id: string }> {
+  const a = await agent(url)
+  const c = await customer(url)
+  const id = String(c.welcome.conversationId)
+  await a.raw.next((f) => f.type === 'offer')
+  a.raw.send({ type: 'accept', conversationId: id })
+  await c.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'active')
+  return { a, c, id }
+}
+
 /** Polls `predicate` until it holds (for state reached through the server, not a frame). */
 export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const start = Date.now()
