@@ -125,9 +125,16 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const sweep = setInterval(() => sweepDead(ctx, endpoints), Math.min(o.heartbeatMs, 5_000))
   sweep.unref()
   let leasing: Promise<void> | undefined
+  // Every lease lapses while the store is unreachable for longer than a lease, and the others' owners
+  // renew theirs within a round once it is back: judge them only a whole lease after our last failure,
+  // or the agents of every other process would be taken for gone after each long outage.
+  let failedAt = -Infinity
   const leases = setInterval(() => {
-    leasing ??= sweepAgentLeases(ctx, lease.ttlMs)
-      .catch((error: unknown) => void ctx.events.emit('error', { error, context: 'agent-leases' }))
+    leasing ??= sweepAgentLeases(ctx, lease.ttlMs, ctx.now() - failedAt >= lease.ttlMs)
+      .catch((error: unknown) => {
+        failedAt = ctx.now()
+        ctx.events.emit('error', { error, context: 'agent-leases' })
+      })
       .finally(() => (leasing = undefined))
   }, lease.everyMs)
   leases.unref()

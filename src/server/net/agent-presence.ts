@@ -44,15 +44,16 @@ export async function agentBackEverywhere(ctx: ServerContext, agentId: string): 
 }
 
 /**
- * Renews this process's lease, drops the connections of processes whose lease lapsed, and makes the
+ * Renews this process's lease, drops the connections of processes whose lease lapsed (unless
+ * `judgeOthers` is false), and makes the
  * records agree with this process's own sockets: a live one another process dropped (a stall past the
  * lease) goes back, one that closed while this sweep added it goes away on the next sweep.
  */
-export async function sweepAgentLeases(ctx: ServerContext, ttlMs: number): Promise<void> {
+export async function sweepAgentLeases(ctx: ServerContext, ttlMs: number, judgeOthers = true): Promise<void> {
   await ctx.store.renewLease(ctx.processId, ttlMs)
   const agents = await ctx.store.listAgents()
   const others = new Set(agents.flatMap((a) => a.connections.map(processOf)).filter((p) => p !== ctx.processId))
-  const lapsed = new Set(await ctx.store.lapsedLeases([...others]))
+  const lapsed = new Set(judgeOthers ? await ctx.store.lapsedLeases([...others]) : [])
   let changed = false
   for (const agent of agents) {
     const local = ctx.hub.agents.get(agent.id).map((conn) => conn.id)
