@@ -5,8 +5,10 @@
  * back the customer's retry is recorded once.
  */
 import { afterEach, expect, test } from 'vitest'
+import { createRedisStore } from '../../src/server/store/redis-store.js'
+import type { BusMessage } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { customer, type Raw } from '../server/raw.js'
+import { customer, waitFor, type Raw } from '../server/raw.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 let redis: RunningRedis | undefined
@@ -51,4 +53,21 @@ test('a Redis outage: store-unavailable at once, reported, and the retry recorde
   await c.raw.next((f) => f.type === 'event' && (f.item as { clientId?: string }).clientId === 'm1')
   const texts = c.raw.items().filter((i) => i.kind === 'message').map((i) => i.text)
   expect(texts).toEqual(['before', 'during'])
+})
+
+test('after its subscription comes back, the Redis store tells its process to resync (what was published meanwhile is lost)', async () => {
+  redis = await startRedis()
+  const store = await createRedisStore(redis.url)
+  try {
+    const heard: BusMessage[] = []
+    store.subscribe((m) => heard.push(m))
+    await redis.stop()
+    await redis.start()
+    await waitFor(() => heard.some((m) => m.type === 'resync'), 10_000)
+    // And the bus works again.
+    await store.publish({ type: 'routing' })
+    await waitFor(() => heard.some((m) => m.type === 'routing'))
+  } finally {
+    await store.close()
+  }
 })

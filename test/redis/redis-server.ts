@@ -40,6 +40,7 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
   let exited: Promise<void> = Promise.resolve()
   let child: ChildProcess | undefined
   const start = async (): Promise<void> => {
+    if (child) return
     const spawned = spawn(
       process.env.HOLDLINE_REDIS_SERVER ?? 'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
@@ -55,6 +56,7 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     start,
     async stop() {
       child?.kill('SIGKILL')
+      child = undefined
       await exited
     },
   }

@@ -46,3 +46,18 @@ test('an item whose publish was lost reaches the customer, in order, before the 
   expect(c.raw.items().map((i) => i.text).filter(Boolean).slice(-2)).toEqual(['its publish is lost', 'delivered'])
   expect(seqs.at(-1)).toBe(seqs.length)
 })
+
+test("after the store's fan-out was down (resync), a lost item reaches both sides though nothing follows it", async () => {
+  const store = new LossyBus()
+  server = await startServer({ store })
+  const { a, c, id } = await activeChat(server.url)
+  sockets.push(a.raw, c.raw)
+
+  store.loseNext = true
+  c.raw.send({ type: 'message', clientId: 'lost', text: 'its publish is lost' })
+  await c.raw.next((f) => f.type === 'ack' && f.clientId === 'lost')
+  await store.publish({ type: 'resync' })
+  await a.raw.next((f) => f.type === 'event' && f.conversationId === id && (f.item as Frame).clientId === 'lost')
+  await c.raw.next((f) => f.type === 'event' && (f.item as Frame).clientId === 'lost')
+  await a.raw.next((f) => f.type === 'presence' && (f.presence as Frame).conversationId === id)
+})

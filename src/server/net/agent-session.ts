@@ -12,6 +12,7 @@ import {
   type TranscriptItem,
 } from '../../protocol/frames.js'
 import { parseAgentFrame } from '../../protocol/validate.js'
+import { presenceOf } from '../engine/presence.js'
 import { eligibleAgents } from '../engine/routing.js'
 import { accept, transition } from '../engine/transitions.js'
 import type { Conversation } from '../engine/types.js'
@@ -232,6 +233,27 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     // console's accept landed): the console must not hold a transcript with a hole, so read them.
     if (sent > 0 && first > sent + 1) return void this.catchUp(conversationId, sent)
     this.sendAfter(conversationId, items)
+  }
+
+  /**
+   * The store's fan-out was down: read again what this console follows (its chats' items and their
+   * customers' presence, the offers' items); routing, run after, redoes offers and capacity.
+   */
+  resync(): void {
+    if (this.agent !== undefined) void this.readAgain(this.agent)
+  }
+
+  private async readAgain(agent: AgentIdentity): Promise<void> {
+    try {
+      const assigned = await this.ctx.store.listConversations({ agentId: agent.id })
+      for (const conv of assigned) this.send({ type: 'presence', presence: presenceOf(conv, this.ctx.config, this.ctx.now()) })
+      for (const id of new Set([...assigned.map((c) => c.id), ...this.offered])) {
+        const sent = this.sentSeq.get(id) ?? 0
+        if (sent > 0) await this.catchUp(id, sent)
+      }
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: 'agent:resync' })
+    }
   }
 
   private async catchUp(conversationId: string, sent: number): Promise<void> {

@@ -188,6 +188,11 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
     this.sendAfter(items)
   }
 
+  /** The store's fan-out was down: send what was recorded since the last item sent. */
+  resync(): void {
+    if (this.conversationId !== undefined) void this.catchUp(this.conversationId)
+  }
+
   private async catchUp(id: string): Promise<void> {
     try {
       this.sendAfter(await this.ctx.store.transcript(id, this.sentSeq))

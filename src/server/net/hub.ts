@@ -46,7 +46,15 @@ export class Hub {
   deliver(message: BusMessage): void {
     if (message.type === 'routing') return this.onRouting()
     if (message.type === 'typing') return this.typing(message.conversationId, message.from, message.agentId)
+    if (message.type === 'resync') return this.resync()
     this.changed(message.conversation, message.previous, message.items)
+  }
+
+  /** Changes published while the subscription was down never came: everyone reads what they hold. */
+  private resync(): void {
+    for (const customer of this.customers.all()) customer.resync()
+    for (const agent of this.allAgents()) agent.resync()
+    this.onRouting()
   }
 
   private changed(conv: Conversation, previous: Conversation | undefined, items: TranscriptItem[]): void {

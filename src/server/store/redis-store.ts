@@ -119,8 +119,15 @@ export class RedisStore implements Store {
       } catch {
         return
       }
-      for (const listener of [...this.listeners]) listener(message)
+      this.dispatch(message)
     })
+    // The first 'ready' came with connect(); each later one follows a reconnect, with the channel
+    // subscribed again by node-redis before it.
+    this.subscriber.on('ready', () => this.dispatch({ type: 'resync' }))
+  }
+
+  private dispatch(message: BusMessage): void {
+    for (const listener of [...this.listeners]) listener(message)
   }
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {

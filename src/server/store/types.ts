@@ -46,6 +46,11 @@ export type BusMessage =
   | { type: 'changed'; previous?: Conversation; conversation: Conversation; items: TranscriptItem[] }
   | { type: 'typing'; conversationId: string; from: TypingNoticeFrame['from']; agentId?: string }
   | { type: 'routing' }
+  /**
+   * From the store to its own process only: its subscription was down and is back, and what was
+   * published meanwhile is lost. Every connection reads what it shows from the store.
+   */
+  | { type: 'resync' }
 
 /** Filter for {@link Store.listConversations}. */
 export interface ConversationFilter {
