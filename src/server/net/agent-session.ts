@@ -246,7 +246,9 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   private async readAgain(agent: AgentIdentity): Promise<void> {
     try {
       const assigned = await this.ctx.store.listConversations({ agentId: agent.id })
-      for (const conv of assigned) this.send({ type: 'presence', presence: presenceOf(conv, this.ctx.config, this.ctx.now()) })
+      for (const conv of assigned) {
+        if (conv.status !== 'closed' && this.sentSeq.has(conv.id)) this.send({ type: 'presence', presence: presenceOf(conv, this.ctx.config, this.ctx.now()) })
+      }
       for (const id of new Set([...assigned.map((c) => c.id), ...this.offered])) {
         const sent = this.sentSeq.get(id) ?? 0
         if (sent > 0) await this.catchUp(id, sent)
