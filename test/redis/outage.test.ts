@@ -64,10 +64,17 @@ test('after its subscription comes back, the Redis store tells its process to re
     await redis.stop()
     await redis.start()
     await waitFor(() => heard.some((m) => m.type === 'resync'), 10_000)
-    // And the bus works again.
-    await store.publish({ type: 'routing' })
+    // And the bus works again, once the command connection is back too.
+    await waitFor(() => store.publish({ type: 'routing' }).then(() => true, () => false))
     await waitFor(() => heard.some((m) => m.type === 'routing'))
   } finally {
     await store.close()
   }
+})
+
+test("the server's close() does not wait for an unreachable Redis", async () => {
+  redis = await startRedis()
+  const started = await startServer({ store: redis.url })
+  await redis.stop()
+  await started.close()
 })

@@ -33,7 +33,14 @@ async function freePort(): Promise<number> {
  *   folder, so a `stop()` then `start()` comes back with the data, as a Redis with persistence does.
  */
 export async function startRedis(options: { persist?: boolean } = {}): Promise<RunningRedis> {
-  const port = await freePort()
+  // A port found free may be taken by another test's redis-server before ours binds it: try another.
+  for (let attempt = 1; ; attempt += 1) {
+    const redis = await launch(await freePort(), options).catch((error: unknown) => (attempt < 5 ? undefined : Promise.reject(error)))
+    if (redis) return redis
+  }
+}
+
+async function launch(port: number, options: { persist?: boolean }): Promise<RunningRedis> {
   const url = `redis://127.0.0.1:${port}`
   const dir = options.persist ? await mkdtemp(join(tmpdir(), 'holdline-redis-')) : undefined
   const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
@@ -48,7 +55,11 @@ export async function startRedis(options: { persist?: boolean } = {}): Promise<R
     )
     child = spawned
     exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()))
-    await answering(spawned, url)
+    await answering(spawned, url).catch((error: unknown) => {
+      spawned.kill('SIGKILL')
+      child = undefined
+      throw error
+    })
   }
   await start()
   return {
@@ -68,9 +79,11 @@ async function answering(child: ChildProcess, url: string): Promise<void> {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`)
     const probe = createClient({ url, socket: { reconnectStrategy: false } })
     probe.on('error', () => undefined)
-    const ready = await probe.connect().then(() => probe.ping()).then(() => true, () => false)
+    // Ours, not another test's that took the same free port first (ours then fails to bind and exits).
+    const pid = await probe.connect().then(() => probe.info('server')).then((info) => /process_id:(\d+)/.exec(info)?.[1], () => undefined)
     await probe.quit().catch(() => undefined)
-    if (ready) return
+    if (pid === String(child.pid)) return
+    if (pid !== undefined) throw new Error(`port taken by redis-server ${pid}`)
     if (Date.now() > deadline) throw new Error('redis-server did not answer')
     // The server gives no signal of readiness to a parent; ask again shortly.
     await new Promise((resolve) => setTimeout(resolve, 50))

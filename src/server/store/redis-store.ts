@@ -344,6 +344,18 @@ export class RedisStore implements Store {
 
   async close(): Promise<void> {
     this.listeners.clear()
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit()])
+    const clients = [this.subscriber, this.client]
+    // QUIT lets the commands in flight finish, but only completes with Redis there: one that went
+    // away (or goes during the QUIT) gets a second, then the connections are dropped, so the
+    // server's close() never waits for Redis to come back.
+    const quitting = Promise.allSettled(clients.map((c) => (c.isReady ? c.quit() : undefined)))
+    await Promise.race([quitting, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())])
+    for (const c of clients) {
+      try {
+        c.destroy()
+      } catch {
+        // Closed already by its QUIT.
+      }
+    }
   }
 }
