@@ -98,6 +98,8 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
     pollMs: o.pollMs,
     fire: (d) => fire(ctx, d),
     onError: (error) => events.emit('error', { error, context: 'scheduler' }),
+    // Every live customer pings within this (a connection silent longer counts as dead anyway).
+    settleMs: deadAfterMs(config),
   })
   service.deadlinesChanged = (earliest) => scheduler.written(earliest)
   return { ctx, routing, scheduler, unsubscribe }

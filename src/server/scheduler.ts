@@ -14,7 +14,16 @@ export interface SchedulerDeps {
   /** Handles one claimed deadline; errors are reported, never thrown out of the loop. */
   fire: (deadline: Deadline) => Promise<void>
   onError: (error: unknown) => void
+  /**
+   * After the store failed, how long to fire nothing while it answers again: heartbeats it could not
+   * record are recorded again first, so no window is judged from records the outage kept stale.
+   * @default 0
+   */
+  settleMs?: number
 }
+
+/** A deadline whose handler failed is tried again this many times, one cycle apart, then dropped. */
+const MAX_ATTEMPTS = 10
 
 /**
  * @example
@@ -29,6 +38,10 @@ export class DeadlineScheduler {
   private running = false
   private again = false
   private stopped = false
+  /** When the store last failed. */
+  private failedAt = -Infinity
+  /** Claimed deadlines whose handler failed (a store error mid-way): claimed, so only we hold them. */
+  private retries: Array<{ deadline: Deadline; attempts: number }> = []
 
   constructor(private readonly deps: SchedulerDeps) {}
 
@@ -68,13 +81,23 @@ export class DeadlineScheduler {
 
   private async cycle(): Promise<void> {
     try {
-      const due = await this.deps.store.claimDue(this.deps.now())
-      for (const deadline of due) {
-        await this.deps.fire(deadline).catch(this.deps.onError)
+      if (this.deps.now() - this.failedAt < (this.deps.settleMs ?? 0)) {
+        // Settling: only ask whether the store answers (the poll brings the next cycle).
+        await this.deps.store.nextDeadline()
+        return
+      }
+      const claimed = await this.deps.store.claimDue(this.deps.now())
+      const due = [...this.retries.splice(0), ...claimed.map((deadline) => ({ deadline, attempts: 0 }))]
+      for (const { deadline, attempts } of due) {
+        await this.deps.fire(deadline).catch((error: unknown) => {
+          this.deps.onError(error)
+          if (attempts + 1 < MAX_ATTEMPTS) this.retries.push({ deadline, attempts: attempts + 1 })
+        })
       }
       const next = await this.deps.store.nextDeadline()
       this.arm(next)
     } catch (error) {
+      this.failedAt = this.deps.now()
       this.deps.onError(error)
     }
   }
