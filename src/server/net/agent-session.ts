@@ -19,6 +19,7 @@ import type { Conversation } from '../engine/types.js'
 import { findAgent, type AgentIdentity } from './agent-auth.js'
 import { agentBackEverywhere, agentGoneEverywhere } from './agent-presence.js'
 import { Connection, type Side } from './connection.js'
+import { skipsAhead, unsent } from './delivery.js'
 import { currentLoads } from './routing-runner.js'
 import { snapshotOf } from './snapshot.js'
 
@@ -228,10 +229,9 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     }
     if (items.length === 0) return
     const sent = this.sentSeq.get(conversationId) ?? 0
-    const first = Math.min(...items.map((i) => i.seq))
     // Followed before, with items missed since (recorded while its offer was withdrawn, before this
-    // console's accept landed): the console must not hold a transcript with a hole, so read them.
-    if (sent > 0 && first > sent + 1) return void this.catchUp(conversationId, sent)
+    // console's accept landed, or a publish lost): the console must not hold a transcript with a hole.
+    if (sent > 0 && skipsAhead(items, sent)) return void this.catchUp(conversationId, sent)
     this.sendAfter(conversationId, items)
   }
 
@@ -268,13 +268,9 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
 
   /** Sends the items above the highest seq sent, in order. */
   private sendAfter(conversationId: string, items: readonly TranscriptItem[]): void {
-    let sent = this.sentSeq.get(conversationId) ?? 0
-    for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
-      if (item.seq <= sent) continue
-      sent = item.seq
-      this.send({ type: 'event', conversationId, item })
-    }
-    this.sentSeq.set(conversationId, sent)
+    const fresh = unsent(items, this.sentSeq.get(conversationId) ?? 0)
+    for (const item of fresh) this.send({ type: 'event', conversationId, item })
+    if (fresh.length > 0) this.sentSeq.set(conversationId, (fresh.at(-1) as TranscriptItem).seq)
   }
 
   /** Sends `capacity` when it changed. */

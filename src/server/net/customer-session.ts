@@ -13,6 +13,7 @@ import { stepOf } from '../service.js'
 import { Connection, type Side } from './connection.js'
 import type { ServerContext } from './context.js'
 import { handleHello } from './customer-hello.js'
+import { skipsAhead, unsent } from './delivery.js'
 
 /** A customer connection. */
 export class CustomerConnection extends Connection<ServerToCustomerFrame> {
@@ -181,10 +182,8 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
       return
     }
     const id = this.conversationId
-    // Items this socket never got (a publish lost while the store's subscription reconnected, or
-    // two processes' publishes crossing): read them, so the customer never waits on a hole until
-    // its next reconnect.
-    if (id !== undefined && items.length > 0 && Math.min(...items.map((i) => i.seq)) > this.sentSeq + 1) return void this.catchUp(id)
+    // Read what this socket never got, so the customer does not wait on a hole until its next reconnect.
+    if (id !== undefined && skipsAhead(items, this.sentSeq)) return void this.catchUp(id)
     this.sendAfter(items)
   }
 
@@ -203,8 +202,7 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
 
   /** Sends the items above the highest seq sent, in order. */
   private sendAfter(items: readonly TranscriptItem[]): void {
-    for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
-      if (item.seq <= this.sentSeq) continue
+    for (const item of unsent(items, this.sentSeq)) {
       this.sentSeq = item.seq
       this.send({ type: 'event', item })
     }
