@@ -36,8 +36,6 @@ import type { ChatMessage } from './types.js'
 const SYNC_TIMEOUT_MS = 3_000
 /** Codes after which the server will not take this client, whatever the retry. */
 const TERMINAL_CODES: readonly string[] = ['origin-forbidden', 'unsupported-version']
-/** Refusals of a resume (or a reopening): a new chat begins instead. */
-const RESUME_REFUSALS: readonly string[] = ['resume-expired', 'resume-unknown', 'token-invalid', 'reconnect-unavailable']
 /** Refusals of a message that a later attempt may get past: retried, in order. */
 const RETRYABLE: readonly string[] = ['rate-limited', 'store-unavailable']
 
@@ -234,19 +232,23 @@ function onAck(rt: Runtime, { clientId, messageId, seq, conversationId }: Messag
   delivered(rt, clientId, message)
 }
 
+/**
+ * A refused resume is not an error here: the server answers it with the welcome of a new chat. An
+ * error frame refuses a frame; `internal-error` (a server fault) is told to the app even when a
+ * promise says it too, since nothing will retry it, and ends a session that could not begin.
+ */
 function onError(rt: Runtime, frame: ErrorFrame): void {
   const { code, ref } = frame
   const error = new ChatError(code, frame.message, ref)
-  if (ref && rt._messages.some((m) => m.pending && m.clientId === ref)) return refuseMessage(rt, ref, error)
-  if (code === 'conversation-ended') return onEnded(rt, code)
-  if (RESUME_REFUSALS.includes(code) && rt._phase === 'hello-sent') {
-    // The server's answer wins: what cannot be resumed (or reopened) becomes a new chat.
-    rt._choice = { kind: 'new', reason: code === 'resume-unknown' || code === 'token-invalid' ? code : 'resume-expired' }
-    if (!frame.fatal) sendHello(rt)
+  const fault = code === 'internal-error'
+  if (ref && rt._messages.some((m) => m.pending && m.clientId === ref)) {
+    refuseMessage(rt, ref, error)
+    if (fault) rt._events.emit('error', error)
     return
   }
+  if (code === 'conversation-ended') return onEnded(rt, code)
   rt._events.emit('error', error)
-  if (TERMINAL_CODES.includes(code)) stopForGood(rt, error)
+  if (TERMINAL_CODES.includes(code) || (fault && frame.fatal)) stopForGood(rt, error)
 }
 
 function refuseMessage(rt: Runtime, clientId: string, error: ChatError): void {

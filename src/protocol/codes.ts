@@ -52,6 +52,11 @@ export const ERROR_CODES = [
   'server-closing',
   /** Reconnection to a previous chat was asked for but is not allowed (disabled, too late, or ended by the customer). */
   'reconnect-unavailable',
+  /**
+   * The server failed on this frame for a reason of its own (a bug, not the store): nothing was
+   * applied, and the SDKs do not retry it (a retry would fail the same way).
+   */
+  'internal-error',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

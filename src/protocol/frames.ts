@@ -106,8 +106,9 @@ export interface ResumeCredentials {
 /**
  * First frame on a customer connection.
  * - With `resume`: continue that conversation if the server still holds it live (`welcome` with
- *   `resumed: true`, then the replay of every item after `resume.lastSeq`). If it has ended, a new
- *   conversation begins (`welcome` with `resumed: false` and `newChatReason`), unless reconnection
+ *   `resumed: true`, then the replay of every item after `resume.lastSeq`). If it has ended, is
+ *   unknown, or the token is not its own, a new conversation begins (`welcome` with `resumed: false`
+ *   and `newChatReason`: see {@link NewChatReason}), unless reconnection
  *   applies (R10): with `reconnect: true` the previous chat is reopened; without it the server
  *   answers `reconnect-available` and waits for a second `hello` carrying the customer's choice.
  * - Without `resume`: a new conversation. `previous` names the conversation the client believes has
@@ -188,8 +189,16 @@ export interface AwayBeacon {
 // Server -> customer
 // ---------------------------------------------------------------------------------------------
 
-/** Why a client asking to resume got a new chat instead. */
-export type NewChatReason = 'resume-expired' | 'resume-unknown' | 'token-invalid' | 'local-window-passed'
+/**
+ * Why a client asking to resume (or reopen) got a new chat instead. A refused resume is always said
+ * this way, in the `welcome` of the new chat, never as an error frame:
+ * - `resume-unknown`: the server does not hold the conversation (removed, or never existed);
+ * - `resume-expired`: it has ended (Wrap-up or Closed);
+ * - `token-invalid`: the token does not belong to it (the named chat is neither read nor changed);
+ * - `reconnect-unavailable`: reopening it (R10) was asked for and is not allowed;
+ * - `local-window-passed`: the client's own window had passed (said by the client, not the server).
+ */
+export type NewChatReason = 'resume-expired' | 'resume-unknown' | 'token-invalid' | 'reconnect-unavailable' | 'local-window-passed'
 
 /** Answer to `hello`: the session is established. */
 export interface WelcomeFrame {
@@ -203,7 +212,7 @@ export interface WelcomeFrame {
   resumed: boolean
   /** True when a previous, ended chat was reopened (R10). */
   reconnected?: boolean
-  /** Set when the client asked to resume and got a new chat instead. */
+  /** Set when the client asked to resume (or reopen) and got a new chat instead: why. */
   newChatReason?: NewChatReason
   /** The conversation the client asked to resume or named as previous, when it is not this one. */
   previousConversationId?: string

@@ -188,11 +188,9 @@ async function fire(ctx: ServerContext, deadline: Deadline): Promise<void> {
 function sweepDead(ctx: ServerContext, { connections, probe }: Endpoints): void {
   const limit = deadAfterMs(ctx.config)
   const now = ctx.now()
-  const helloTimeout = ctx.options.limits.helloTimeoutMs
   for (const conn of connections.values()) {
     const silent = now - conn.lastAliveAt
     if (silent > limit) conn.ws.terminate()
-    else if (!conn.greeted && now - conn.openedAt > helloTimeout) conn.refuse('not-ready', 'no hello or auth in time', { fatal: true })
     else if (silent >= ctx.config.heartbeatMs) probe(conn)
   }
 }

@@ -3,6 +3,7 @@
  * Node with `ws` and a shared in-memory storage. One place that knows how the server is started.
  */
 import WebSocket from 'ws'
+import type { HoldlineServer } from '../../src/server/index.js'
 import { startServer } from '../helpers/server.js'
 import { startProxy, type Proxy } from '../helpers/proxy.js'
 import { createChat } from '../../src/client/index.js'
@@ -15,6 +16,8 @@ export const ADMIN_TOKEN = 'admin-token'
 
 export interface Env {
   url: string
+  /** The server itself (for its `error` and `transition` events). */
+  server: HoldlineServer
   proxy: Proxy
   storage: StorageLike & { map: Map<string, string> }
   chats: Chat[]
@@ -44,6 +47,7 @@ export async function startEnv(serverOptions: Record<string, unknown> = {}): Pro
   const agents: RawAgent[] = []
   return {
     url: started.url,
+    server: started.server,
     proxy,
     storage,
     chats,

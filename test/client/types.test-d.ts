@@ -9,7 +9,7 @@ describe('public types of the customer SDK', () => {
       expectTypeOf(ctx.queued).toEqualTypeOf<number>()
     })
     chat.on('message', (m) => expectTypeOf(m).toEqualTypeOf<ChatMessage>())
-    chat.on('new-chat', (info) => expectTypeOf(info.reason).toEqualTypeOf<'resume-expired' | 'resume-unknown' | 'token-invalid' | 'local-window-passed'>())
+    chat.on('new-chat', (info) => expectTypeOf(info.reason).toEqualTypeOf<'resume-expired' | 'resume-unknown' | 'token-invalid' | 'reconnect-unavailable' | 'local-window-passed'>())
     expectTypeOf(chat.on('resumed', () => {})).toEqualTypeOf<() => void>()
     // @ts-expect-error unknown event
     chat.on('nope', () => {})

@@ -31,6 +31,21 @@ describe('connections that never say hello', () => {
   })
 })
 
+describe('helloTimeoutMs', () => {
+  it('holds to the limit it says, not to the period of the dead-socket sweep (5 s with the default heartbeat)', async () => {
+    s = await startServer({ limits: { helloTimeoutMs: 500 } })
+    const from = Date.now()
+    const silent = await Raw.open(s.url, '/v1/customer')
+    opened.push(silent)
+    await silent.closedPromise
+    const took = Date.now() - from
+    expect(silent.frames.at(-1)).toMatchObject({ type: 'error', code: 'not-ready', fatal: true })
+    expect(took).toBeGreaterThanOrEqual(490)
+    // About 100 ms of slack for a loaded machine; the sweep would have taken up to 5 s.
+    expect(took).toBeLessThan(1_000)
+  })
+})
+
 describe('many unauthenticated connections held open at once', () => {
   it('leave a conversation going, and are all closed with not-ready after helloTimeoutMs', async () => {
     s = await startServer({ heartbeatMs: 200, limits: { helloTimeoutMs: 1_000 } })

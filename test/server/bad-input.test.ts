@@ -74,22 +74,28 @@ describe('bad customer input gets its code; the connection and the server go on'
     expect(recorded).toEqual(acked)
   })
 
-  test('resume with a wrong token, and with another conversation\'s token: token-invalid, no data', async () => {
+  test('resume (or previous) with a wrong token, or another conversation\'s: a chat of its own with token-invalid, nothing of the named one', async () => {
     const mine = track(await customer(s.url))
     const other = track(await customer(s.url, { tabId: 'other' }))
     mine.raw.send({ type: 'message', clientId: 'secret', text: 'private' })
     await mine.raw.next((f) => f.type === 'ack')
+    const before = await s.server.store.get(mine.welcome.conversationId as string)
     for (const token of ['A'.repeat(43), other.welcome.token]) {
-      const thief = await Raw.open(s.url, '/v1/customer')
-      opened.push(thief)
-      thief.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 'x', resume: { conversationId: mine.welcome.conversationId, token, lastSeq: 0 } })
-      await thief.error('token-invalid')
-      expect(thief.frames.some((f) => f.type === 'event' || f.type === 'welcome')).toBe(false)
-      // The same connection may still start a chat of its own.
-      thief.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 'x' })
-      const w = await thief.next((f) => f.type === 'welcome')
-      expect(w.conversationId).not.toBe(mine.welcome.conversationId)
+      for (const named of ['resume', 'previous']) {
+        const credentials = { conversationId: mine.welcome.conversationId, token, ...(named === 'resume' ? { lastSeq: 0 } : {}) }
+        const thief = await Raw.open(s.url, '/v1/customer')
+        opened.push(thief)
+        thief.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 'x', [named]: credentials })
+        const w = await thief.next((f) => f.type === 'welcome')
+        expect(w).toMatchObject({ resumed: false, newChatReason: 'token-invalid', lastSeq: 1 })
+        expect(w.conversationId).not.toBe(mine.welcome.conversationId)
+        expect(w.previousConversationId).toBeUndefined()
+        expect(thief.frames.some((f) => f.type === 'error')).toBe(false)
+        expect(JSON.stringify(thief.frames)).not.toContain('private')
+      }
     }
+    // The named chat was neither ended nor touched.
+    expect(await s.server.store.get(mine.welcome.conversationId as string)).toEqual(before)
   })
 
   test('resume of an unknown conversation is a new chat with resume-unknown', async () => {

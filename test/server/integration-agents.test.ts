@@ -91,7 +91,10 @@ describe('R10 reconnection to a previous chat', () => {
     expect(again.welcome).toMatchObject({ resumed: false, newChatReason: 'resume-expired' })
     const raw = track({ raw: await Raw.open(s.url, '/v1/customer') })
     raw.raw.send({ type: 'hello', v: 1, widgetId: 'site', tabId: 't', resume: { conversationId: c.welcome.conversationId, token: c.welcome.token, lastSeq: 0 }, reconnect: true })
-    await raw.raw.error('reconnect-unavailable')
+    // Asked to reopen it: a new chat that says why, in one answer (no error to retry on).
+    const w = await raw.raw.next((f) => f.type === 'welcome')
+    expect(w).toMatchObject({ resumed: false, newChatReason: 'reconnect-unavailable', previousConversationId: c.welcome.conversationId })
+    expect(raw.raw.frames.some((f) => f.type === 'error')).toBe(false)
   })
 })
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
+import { StoreUnavailableError } from '../../src/server/store/unavailable.js'
 import type { Mutator, Schedule, TransactResult } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { agent, customer, Raw, type Frame } from './raw.js'
@@ -8,7 +9,7 @@ import { agent, customer, Raw, type Frame } from './raw.js'
 class FlakyStore extends MemoryStore {
   failing = false
   override async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
-    if (this.failing) throw new Error('store down')
+    if (this.failing) throw new StoreUnavailableError('store down')
     return super.transact(id, mutate, schedule)
   }
 }

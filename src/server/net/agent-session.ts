@@ -59,15 +59,15 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     try {
       await this.handle(frame)
     } catch (error) {
-      this.ctx.events.emit('error', { error, context: `agent:${frame.type}` })
-      const ref = 'conversationId' in frame ? frame.conversationId : frame.type
-      this.refuse('store-unavailable', 'the frame could not be applied; retry later', { ref })
+      // A message is named by its client id, so that the console retries (or drops) that one.
+      const ref = frame.type === 'message' ? frame.clientId : 'conversationId' in frame ? frame.conversationId : frame.type
+      this.failed(error, frame.type, ref)
     }
   }
 
   private async handle(frame: AgentFrame): Promise<void> {
     if (frame.type === 'auth') {
-      this.greeted = true
+      this.greet()
       return this.onAuth(frame)
     }
     if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t })

@@ -5,6 +5,7 @@ import WebSocket from 'ws'
 import type { ErrorCode } from '../../protocol/codes.js'
 import type { ErrorFrame, ServerToAgentFrame, ServerToCustomerFrame } from '../../protocol/frames.js'
 import type { Limits } from '../../protocol/limits.js'
+import { isStoreUnavailable } from '../store/unavailable.js'
 import type { ServerContext } from './context.js'
 import { refill, TOKEN } from './rate-limit.js'
 
@@ -29,11 +30,11 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
    * dead sockets; customer presence is decided from application frames (R2), not from this.
    */
   lastAliveAt: number
-  /** When the socket opened. */
-  readonly openedAt: number
   /** A `hello` or `auth` arrived: the peer speaks the protocol (not merely holds a socket open). */
   greeted = false
   closed = false
+  /** Closes the socket if no `hello`/`auth` comes in time; cleared once one does, or on close. */
+  private helloTimer: ReturnType<typeof setTimeout> | undefined = undefined
   /** Rate limit: milli-tokens left (one frame costs a TOKEN), and when they were last counted. */
   private tokens: number
   private countedAt: number
@@ -46,9 +47,32 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     readonly ctx: ServerContext,
   ) {
     this.lastAliveAt = ctx.now()
-    this.openedAt = this.lastAliveAt
     this.tokens = ctx.options.limits.burstFrames * TOKEN
     this.countedAt = this.lastAliveAt
+  }
+
+  /**
+   * Starts the `limits.helloTimeoutMs` countdown. A timer of its own rather than a periodic sweep, so
+   * the limit holds to the millisecond it says rather than to the sweep's period.
+   */
+  awaitHello(): void {
+    this.helloTimer = setTimeout(() => {
+      this.helloTimer = undefined
+      if (!this.greeted && !this.closed) this.refuse('not-ready', 'no hello or auth in time', { fatal: true })
+    }, this.limits.helloTimeoutMs)
+    this.helloTimer.unref()
+  }
+
+  /** The peer spoke the protocol (`hello`/`auth`), or the socket closed: no countdown any more. */
+  greet(): void {
+    this.greeted = true
+    this.stopHelloTimer()
+  }
+
+  stopHelloTimer(): void {
+    if (this.helloTimer === undefined) return
+    clearTimeout(this.helloTimer)
+    this.helloTimer = undefined
   }
 
   protected get limits(): Limits {
@@ -85,6 +109,19 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     // Both directions carry the same ErrorFrame.
     this.send(frame as unknown as Out)
     if (options.fatal) this.ws.close(1008, code)
+  }
+
+  /**
+   * A frame's handling threw. The store out of reach is `store-unavailable`, which the SDKs retry;
+   * anything else is a fault of the server's, `internal-error`, which a retry would only repeat. Both
+   * are reported. A session that could not begin (`hello`, `auth`) is closed: the peer has nothing to
+   * go on with.
+   */
+  failed(error: unknown, frameType: string, ref: string): void {
+    this.ctx.events.emit('error', { error, context: `${this.side}:${frameType}` })
+    const opening = frameType === 'hello' || frameType === 'auth'
+    if (isStoreUnavailable(error)) return this.refuse('store-unavailable', 'the store could not be reached; nothing was applied, retry later', { ref })
+    this.refuse('internal-error', 'the server failed on this frame; nothing was applied', { ref, fatal: opening })
   }
 
   /**

@@ -1,6 +1,9 @@
 /**
- * `hello`: resume, reconnect (R10) or start a new chat. The server's answer is final: what cannot
- * be resumed becomes a new chat with its reason.
+ * `hello`: resume, reconnect (R10) or start a new chat. The server's answer is final, and it is
+ * always a session: what cannot be resumed or reopened becomes a new chat whose `welcome` says why
+ * (`newChatReason`: `resume-unknown`, `resume-expired`, `token-invalid`, `reconnect-unavailable`).
+ * A resume is never refused with an error frame, so no client can loop on one; error frames refuse
+ * only a hello that no session can answer (version, origin, rate, connections, shutdown).
  */
 import { PROTOCOL_VERSION, type HelloFrame, type NewChatReason, type WelcomeFrame } from '../../protocol/frames.js'
 import { openConnectionCount } from '../engine/presence.js'
@@ -30,9 +33,9 @@ export async function handleHello(conn: CustomerConnection, hello: HelloFrame): 
   if (!named) return newChat(conn, hello, {})
   const conv = await conn.ctx.store.get(named.conversationId)
   if (!conv) return newChat(conn, hello, { reason: 'resume-unknown', previousConversationId: named.conversationId })
-  if (!tokenMatches(named.token, conv.tokenHash)) {
-    return conn.refuse('token-invalid', 'the resume token does not belong to this conversation', { ref: 'hello' })
-  }
+  // Not this client's chat (edited storage, another chat's token): a chat of its own, and nothing of
+  // the named one read, linked or changed.
+  if (!tokenMatches(named.token, conv.tokenHash)) return newChat(conn, hello, { reason: 'token-invalid' })
   const current = hello.resume ? conv : await bringUpToDate(conn, conv)
   // One rule decides, the server's: a chat still inside its window continues, even when the client
   // thought its own window had passed (a frozen page, a clock that jumped).
@@ -57,10 +60,7 @@ async function afterEnded(conn: CustomerConnection, hello: HelloFrame, conv: Con
   const reason: NewChatReason | undefined = hello.resume ? 'resume-expired' : undefined
   const context: NewChatContext = { previousConversationId: conv.id, ...(reason ? { reason } : {}) }
   if (!canReconnect(conv, now, config)) {
-    if (hello.reconnect === true) {
-      return conn.refuse('reconnect-unavailable', 'the previous conversation cannot be reopened', { ref: 'hello' })
-    }
-    return newChat(conn, hello, context)
+    return newChat(conn, hello, hello.reconnect === true ? { ...context, reason: 'reconnect-unavailable' } : context)
   }
   if (hello.reconnect === false) return newChat(conn, hello, context)
   if (hello.reconnect === true) return reconnect(conn, conv, hello)
@@ -95,7 +95,7 @@ async function reconnect(conn: CustomerConnection, conv: Conversation, hello: He
     canReconnect(c, now, config) ? { ...reopen(conn.heardIn(c, now), now, config) } : null,
   )
   if (!result || result.conversation.status !== 'open') {
-    return conn.refuse('reconnect-unavailable', 'the previous conversation cannot be reopened', { ref: 'hello' })
+    return newChat(conn, hello, { reason: 'reconnect-unavailable', previousConversationId: conv.id })
   }
   const afterSeq = Math.min(hello.resume?.lastSeq ?? 0, result.previous.lastSeq)
   await welcome(conn, result.conversation, { resumed: true, reconnected: true }, afterSeq, named(hello))
@@ -131,7 +131,7 @@ async function newChat(conn: CustomerConnection, hello: HelloFrame, context: New
  * is live; once ended, a new chat like any other.
  */
 async function startAgain(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext, conv: Conversation, extra: Partial<WelcomeFrame>): Promise<void> {
-  if (!tokenMatches(hello.start ?? '', conv.tokenHash)) return conn.refuse('token-invalid', 'this start belongs to another conversation', { ref: 'hello' })
+  if (!tokenMatches(hello.start ?? '', conv.tokenHash)) return newChat(conn, { ...hello, start: undefined }, { reason: 'token-invalid' })
   const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
   const current = result?.conversation ?? conv
   if (!isLive(current.status)) return newChat(conn, { ...hello, start: undefined }, context)

@@ -63,15 +63,13 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
     try {
       await this.handle(frame)
     } catch (error) {
-      this.ctx.events.emit('error', { error, context: `customer:${frame.type}` })
-      const ref = frame.type === 'message' ? frame.clientId : frame.type
-      this.refuse('store-unavailable', 'the frame could not be applied; retry later', { ref })
+      this.failed(error, frame.type, frame.type === 'message' ? frame.clientId : frame.type)
     }
   }
 
   private async handle(frame: CustomerFrame): Promise<void> {
     if (frame.type === 'hello') {
-      this.greeted = true
+      this.greet()
       return handleHello(this, frame)
     }
     const id = this.conversationId

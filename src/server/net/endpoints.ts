@@ -91,6 +91,7 @@ function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints
       const conn = connections.get(this)
       if (!conn) return
       connections.delete(this)
+      conn.stopHelloTimer()
       ctx.metrics.connections[conn.side] -= 1
       departures.track(conn.onClose())
     },
@@ -116,6 +117,7 @@ function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined,
   ws.on('message', listeners.message)
   ws.on('error', listeners.error)
   ws.on('close', listeners.close)
+  conn.awaitHello()
 }
 
 /** Departures still being recorded in the store, so that close() can wait for them. */

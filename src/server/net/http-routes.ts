@@ -6,6 +6,7 @@ import type { AwayBeacon } from '../../protocol/frames.js'
 import { MAX_ID_LENGTH } from '../../protocol/limits.js'
 import { tabAway } from '../engine/presence.js'
 import type { Conversation } from '../engine/types.js'
+import { isStoreUnavailable } from '../store/unavailable.js'
 import { findAgent, isAdmin } from './agent-auth.js'
 import type { ServerContext } from './context.js'
 import { originAllowed } from './origin.js'
@@ -27,8 +28,9 @@ export async function handleHttp(ctx: ServerContext, mounts: StaticMount[], req:
     await route(ctx, mounts, req, res)
   } catch (error) {
     ctx.events.emit('error', { error, context: `http:${req.method} ${req.url}` })
-    if (!res.headersSent) json(res, 503, { error: 'store-unavailable' })
-    else res.end()
+    if (res.headersSent) res.end()
+    else if (isStoreUnavailable(error)) json(res, 503, { error: 'store-unavailable' })
+    else json(res, 500, { error: 'internal-error' })
   }
 }
 

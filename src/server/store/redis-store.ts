@@ -10,6 +10,8 @@ import { createClient } from 'redis'
 import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
+import { guarded } from './redis-errors.js'
+import { StoreUnavailableError } from './unavailable.js'
 import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
@@ -77,7 +79,7 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
   await Promise.all([client.connect(), subscriber.connect()])
   const store = new RedisStore(client, subscriber, options)
   await store.listen()
-  return store
+  return guarded(store)
 }
 
 /** {@link Store} on Redis. Create with {@link createRedisStore}. */
@@ -151,7 +153,7 @@ export class RedisStore implements Store {
       const result = await this.commit(raw, current, step, false, schedule)
       if (result) return result
     }
-    throw new Error(`conversation ${id}: too much contention`)
+    throw new StoreUnavailableError(`conversation ${id}: too much contention`)
   }
 
   /**
@@ -244,7 +246,7 @@ export class RedisStore implements Store {
       if (conv.agent) commands.push(['SREM', this.key.agentConversations(conv.agent.id), id])
       if (await this.commitIfUnchanged(this.key.conversation(id), raw, commands)) return true
     }
-    throw new Error(`conversation ${id}: too much contention`)
+    throw new StoreUnavailableError(`conversation ${id}: too much contention`)
   }
 
   /** Every deadline member a conversation can have, one per kind. */
@@ -258,7 +260,7 @@ export class RedisStore implements Store {
     // The lock expires by itself, so a process that dies holding it blocks the others for LOCK_MS at most.
     for (let attempt = 0; ; attempt += 1) {
       if (await this.client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: LOCK_MS } })) break
-      if (attempt >= LOCK_ATTEMPTS) throw new Error(`${name}: lock busy`)
+      if (attempt >= LOCK_ATTEMPTS) throw new StoreUnavailableError(`${name}: lock busy`)
       await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8))
     }
     try {
@@ -308,7 +310,7 @@ export class RedisStore implements Store {
       const next = update(raw ? (JSON.parse(raw) as AgentRecord) : undefined)
       if (await this.commitIfUnchanged(key, raw ?? '', [['SET', key, JSON.stringify(next)], ['SADD', this.key.agents(), id]])) return next
     }
-    throw new Error(`agent ${id}: too much contention`)
+    throw new StoreUnavailableError(`agent ${id}: too much contention`)
   }
 
   async renewLease(processId: string, ttlMs: number): Promise<void> {
