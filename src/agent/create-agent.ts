@@ -5,8 +5,9 @@ import { startHeartbeat, DEFAULT_PONG_TIMEOUT_MS, type Heartbeat } from '../clie
 import { customerSocketUrl } from '../client/options.js'
 import { createTransport, type WebSocketClass } from '../client/transport.js'
 import { AgentError } from './errors.js'
+import { AgentOutbox, type AgentRequest } from './outbox.js'
 import { PendingRequests } from './pending.js'
-import { applyFrame, emptyState, type Change } from './state.js'
+import { applyFrame, emptyState, unshown, type Change } from './state.js'
 import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, AgentOptions } from './types.js'
 
 /** Refusals naming a conversation that also refuse the messages sent to it. */
@@ -14,6 +15,21 @@ const MESSAGE_REFUSALS = new Set<string>(['forbidden', 'not-found'])
 
 /** Refusals no reconnection can cure: the console stops and says so. */
 const TERMINAL_CODES = new Set<string>(['unauthorized', 'unsupported-version', 'origin-forbidden', 'socket-refused'])
+
+/** Refusals of a request that a later attempt may get past: sent again, still in order. */
+const RETRYABLE = new Set<string>(['rate-limited', 'store-unavailable'])
+
+/** How long a request refused for now waits before it is sent again. */
+const RETRY_MS = 1_000
+
+/** The status that answers an end or a close. */
+const REACHES = { end: 'wrap-up', close: 'closed' } as const
+
+/** The frame that carries a request. */
+function frameOf(request: AgentRequest): AgentFrame {
+  if (request.kind === 'message') return { type: 'message', conversationId: request.conversationId, clientId: request.clientId, text: request.text }
+  return { type: request.kind, conversationId: request.conversationId }
+}
 
 const TYPING_THROTTLE_MS = 1_000
 
@@ -23,8 +39,11 @@ const newClientId = (): string =>
 
 /**
  * Connect an agent. Runs in browsers and in Node (pass `WebSocket` from `ws`). Reconnects by itself;
- * after a reconnect the server's `ready` replaces the local state, and messages not yet acknowledged
- * are sent again (the server drops duplicates by client id).
+ * after a reconnect the server's `ready` replaces the local state. Messages, ends and closes wait in
+ * an outbox until the server answers: each conversation's go out one at a time, in the order they
+ * were made, and only once the server's `ready` has come (the server drops a message it already
+ * recorded, by client id). Every message the console holds gets one `message` event, whether it came
+ * live, in an offer or in the snapshot after a reconnect.
  *
  * @example
  * ```ts
@@ -48,13 +67,37 @@ export function createAgent(options: AgentOptions): Agent {
   const events = createNanoEvents<AgentEvents>()
   const pending = new PendingRequests()
   const state = emptyState()
-  /** Messages not yet acknowledged, in order, re-sent after each `ready`. */
-  const unacked = new Map<string, { conversationId: string; text: string }>()
+  const outbox = new AgentOutbox()
   const lastTyping = new Map<string, number>()
   let agentId: string | undefined
   let connection: AgentConnectionState = 'closed'
   let heartbeat: Heartbeat | undefined
   let stopped = false
+  /** The server's `ready` came on the current socket: only then does anything but `auth` go out. */
+  let session = false
+  let cancelRetry: (() => void) | undefined
+
+  /** Sends each conversation's next request, if the session is up. */
+  const flush = (): void => {
+    if (!session) return
+    for (const request of outbox.due()) transport.send(frameOf(request))
+  }
+
+  /** A refusal asked for a retry: the requests go again a little later, in the same order. */
+  const retryLater = (conversationId: string): void => {
+    outbox.again(conversationId)
+    cancelRetry?.()
+    cancelRetry = clock.setTimeout(() => {
+      cancelRetry = undefined
+      flush()
+    }, RETRY_MS)
+  }
+
+  /** Answered or refused for good: out of the outbox, and the conversation's next request may go. */
+  const finish = (request: AgentRequest): void => {
+    outbox.done(request)
+    flush()
+  }
 
   const setConnection = (next: AgentConnectionState): void => {
     if (next === connection) return
@@ -83,6 +126,8 @@ export function createAgent(options: AgentOptions): Agent {
       onError('socket-refused', String(error), undefined, true)
     },
     onClose() {
+      session = false
+      outbox.lost()
       heartbeat?.stop()
       heartbeat = undefined
       if (!stopped) setConnection('reconnecting')
@@ -103,8 +148,9 @@ export function createAgent(options: AgentOptions): Agent {
       setConnection('connected')
     }
     if (frame.type === 'ack') {
-      unacked.delete(frame.clientId)
+      const request = outbox.message(frame.clientId)
       pending.settle(frame.clientId, { seq: frame.seq, messageId: frame.messageId })
+      if (request) finish(request)
       return
     }
     if (frame.type === 'error') return onError(frame.code, frame.message, frame.ref, frame.fatal === true)
@@ -114,16 +160,24 @@ export function createAgent(options: AgentOptions): Agent {
     }
     for (const change of applyFrame(state, frame, agentId)) emitChange(change, frame)
     if (frame.type === 'ready') {
+      session = true
       pending.settle('ready', { agent: frame.agent })
       // An accept or end whose answer was lost with the old socket: the snapshot may already say it.
-      for (const c of state.conversations.values()) pending.settle(c.id, c)
+      for (const c of state.conversations.values()) answered(c)
       // An accept still unanswered is asked again while the chat is offered, and refused if it is not.
       for (const id of state.accepting) {
         if (state.offers.has(id)) transport.send({ type: 'accept', conversationId: id })
         else if (!state.conversations.has(id)) pending.fail(id, new AgentError('conflict', 'the conversation was taken', id))
       }
-      for (const [clientId, m] of unacked) transport.send({ type: 'message', conversationId: m.conversationId, clientId, text: m.text })
+      flush()
     }
+  }
+
+  /** The conversation now shows what a waiting accept, end or close asked for: they are answered. */
+  function answered(conversation: AgentConversation): void {
+    pending.settle(conversation.id, conversation)
+    const first = outbox.first(conversation.id)
+    if (first && first.kind !== 'message' && conversation.status === REACHES[first.kind]) finish(first)
   }
 
   function emitChange(change: Change, frame: ServerToAgentFrame): void {
@@ -132,9 +186,12 @@ export function createAgent(options: AgentOptions): Agent {
         if (frame.type === 'ready') events.emit('ready', { agent: frame.agent })
         for (const c of state.conversations.values()) events.emit('conversation', c)
         for (const c of state.offers.values()) events.emit('offer', c)
+        // What arrived while the console was away is in the snapshots only.
+        for (const c of [...state.conversations.values(), ...state.offers.values()]) emitMessages(c)
         return
       case 'offer':
-        return void events.emit('offer', change.conversation)
+        events.emit('offer', change.conversation)
+        return emitMessages(change.conversation)
       case 'offer-withdrawn':
         return void events.emit('offer-withdrawn', { conversationId: change.conversationId })
       case 'presence':
@@ -144,33 +201,50 @@ export function createAgent(options: AgentOptions): Agent {
         return void events.emit('capacity', { ...state.capacity })
       case 'item': {
         const { conversation, item } = change
-        if (item.kind === 'message') events.emit('message', { conversationId: conversation.id, message: item })
+        if (item.kind === 'message') emitMessages(conversation)
         else if (change.assigned) events.emit('conversation', conversation)
-        pending.settle(conversation.id, conversation)
+        answered(conversation)
       }
     }
   }
 
+  function emitMessages(conversation: AgentConversation): void {
+    for (const message of unshown(state, conversation)) events.emit('message', { conversationId: conversation.id, message })
+  }
+
   function onError(code: AgentError['code'], message: string, ref: string | undefined, fatal: boolean): void {
-    const error = new AgentError(code as AgentError['code'], message, ref)
-    let claimed = (ref !== undefined && pending.fail(ref, error)) || (fatal && pending.fail('ready', error))
-    if (ref !== undefined) {
-      unacked.delete(ref)
-      // A refusal saying a conversation is not ours (or gone) also refuses its messages; a conflict
-      // over an accept, an end or a close says nothing about them.
-      if (MESSAGE_REFUSALS.has(code)) for (const [clientId, m] of unacked) {
-        if (m.conversationId !== ref) continue
-        unacked.delete(clientId)
-        claimed = pending.fail(clientId, error) || claimed
-      }
-    }
+    const error = new AgentError(code, message, ref)
+    const claimed = (ref !== undefined && refused(ref, error)) || (fatal && pending.fail('ready', error))
     // `fatal` closes this socket only; a restarting server (server-closing) is reconnected to.
     if (fatal && TERMINAL_CODES.has(code)) stop()
-    if (!claimed) events.emit('error', error)
+    // A server fault is the app's to know even when a promise also says it: nothing will retry it.
+    if (!claimed || code === 'internal-error') events.emit('error', error)
+  }
+
+  /** A refusal naming a message (its client id) or a conversation; true when a caller was told. */
+  function refused(ref: string, error: AgentError): boolean {
+    const sent = outbox.sent(ref)
+    const request = outbox.message(ref) ?? (sent?.kind === 'message' ? undefined : sent)
+    if (request && RETRYABLE.has(error.code)) {
+      retryLater(request.conversationId)
+      return true
+    }
+    if (MESSAGE_REFUSALS.has(error.code) && request?.kind !== 'message') {
+      // The conversation is not ours (or is gone): neither is anything asked of it. A conflict over
+      // an accept, an end or a close says nothing about the messages.
+      let claimed = false
+      for (const r of outbox.drop(ref)) if (r.kind === 'message') claimed = pending.fail(r.clientId, error) || claimed
+      flush()
+      return pending.fail(ref, error) || claimed
+    }
+    if (request) finish(request)
+    return pending.fail(request?.kind === 'message' ? request.clientId : ref, error)
   }
 
   function stop(): void {
     stopped = true
+    session = false
+    outbox.lost()
     heartbeat?.stop()
     heartbeat = undefined
     transport.stop(1000, 'agent disconnected')
@@ -201,34 +275,39 @@ export function createAgent(options: AgentOptions): Agent {
         state.withdrawn.delete(conversationId)
       }
       done.then(answered, answered)
-      transport.send({ type: 'accept', conversationId })
+      // Not before `ready`: the ready that comes asks again for every accept still unanswered.
+      if (session) transport.send({ type: 'accept', conversationId })
       return done
     },
     send(conversationId, text) {
       const clientId = newClientId()
-      unacked.set(clientId, { conversationId, text })
       const done = pending.wait(clientId, (v): v is { seq: number; messageId: string } => typeof v === 'object' && v !== null && 'seq' in v)
-      transport.send({ type: 'message', conversationId, clientId, text })
+      outbox.add({ kind: 'message', conversationId, clientId, text })
+      flush()
       return done
     },
     end(conversationId) {
-      const done = pending.wait(conversationId, isConversationWhere((c) => c.status === 'wrap-up'))
-      transport.send({ type: 'end', conversationId })
+      const done = pending.wait(conversationId, isConversationWhere((c) => c.status === REACHES.end))
+      outbox.add({ kind: 'end', conversationId })
+      flush()
       return done
     },
     close(conversationId) {
-      const done = pending.wait(conversationId, isConversationWhere((c) => c.status === 'closed'))
-      transport.send({ type: 'close', conversationId })
+      const done = pending.wait(conversationId, isConversationWhere((c) => c.status === REACHES.close))
+      outbox.add({ kind: 'close', conversationId })
+      flush()
       return done
     },
     typing(conversationId) {
       const now = clock.now()
-      if (now - (lastTyping.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return
+      if (!session || now - (lastTyping.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return
       lastTyping.set(conversationId, now)
       transport.send({ type: 'typing', conversationId })
     },
     disconnect() {
       stop()
+      cancelRetry?.()
+      outbox.clear()
       pending.failAll(new AgentError('closed', 'the agent disconnected'))
     },
     get connection() {

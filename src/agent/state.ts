@@ -2,7 +2,7 @@
  * The agent's view, folded from server frames by pure functions: snapshots replaced on `ready`,
  * items appended in seq order and each once (a reconnect may replay what was already seen).
  */
-import type { ConversationSnapshot, ServerToAgentFrame, TranscriptItem } from '../protocol/index.js'
+import type { ConversationSnapshot, MessageItem, ServerToAgentFrame, TranscriptItem } from '../protocol/index.js'
 import type { AgentConversation } from './types.js'
 
 export interface AgentState {
@@ -17,10 +17,28 @@ export interface AgentState {
    * transcript so far is this snapshot.
    */
   withdrawn: Map<string, AgentConversation>
+  /**
+   * Per conversation, the highest seq the app has been shown: a `message` event went out for every
+   * message up to it. Kept across reconnects, whose snapshots hold what arrived meanwhile.
+   */
+  shown: Map<string, number>
 }
 
 export function emptyState(): AgentState {
-  return { conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 }, accepting: new Set(), withdrawn: new Map() }
+  return { conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 }, accepting: new Set(), withdrawn: new Map(), shown: new Map() }
+}
+
+/**
+ * The messages of `conversation` the app has not been shown, in seq order, now counted as shown:
+ * each message gets one `message` event, whether it came live, in an offer, or in the snapshot of
+ * a `ready` after a reconnect.
+ */
+export function unshown(state: AgentState, conversation: AgentConversation): MessageItem[] {
+  const upTo = state.shown.get(conversation.id) ?? 0
+  const last = conversation.transcript.at(-1)?.seq ?? 0
+  if (last <= upTo) return []
+  state.shown.set(conversation.id, last)
+  return conversation.transcript.filter((i): i is MessageItem => i.kind === 'message' && i.seq > upTo)
 }
 
 export function fromSnapshot(snapshot: ConversationSnapshot): AgentConversation {

@@ -74,6 +74,22 @@ export class ChaosAgent {
     this.outages.push({ from, to: Date.now(), why: 'offline' })
   }
 
+  /** The console's socket stays open and silent for `ms`, then its traffic flows again, in order. */
+  async stall(ms: number): Promise<void> {
+    const from = Date.now()
+    this.proxy.pause()
+    await sleep(ms)
+    this.proxy.resume()
+    // Silent to the server meanwhile, as an absence is: R11's judgement counts from it.
+    this.outages.push({ from, to: Date.now(), why: 'stalled' })
+  }
+
+  /** The connection is cut; on the next one the server's ready comes `ms` late, while the console writes. */
+  lateReady(ms: number): void {
+    this.proxy.lateAnswer(ms)
+    this.proxy.dropAll()
+  }
+
   /** End and close everything it holds (the end of a run). */
   async closeAll(): Promise<void> {
     this.accepting = false

@@ -30,7 +30,7 @@ export type CustomerEvent =
 export interface Interval {
   from: number
   to: number
-  why: FaultKind | 'restart' | 'disconnected'
+  why: FaultKind | 'restart' | 'disconnected' | 'stalled'
   /** The customer's last bytes through its proxy before the fault: the server heard nothing later. */
   heardAt?: number
 }

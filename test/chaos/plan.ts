@@ -28,6 +28,10 @@ export type PlanStep =
   | { at: number; type: 'agent-cut'; agent: number }
   /** The console loses its network for `ms`, around the agent grace window (R11). */
   | { at: number; type: 'agent-offline'; agent: number; ms: number }
+  /** The console's socket stays open and silent for `ms` (a stalled network), then flows again. */
+  | { at: number; type: 'agent-stall'; agent: number; ms: number }
+  /** The console's connection is cut, and the server's `ready` on the next one comes `ms` late. */
+  | { at: number; type: 'agent-late-ready'; agent: number; ms: number }
   | { at: number; type: 'restart'; ms: number }
 
 export interface PlanSettings {
@@ -91,10 +95,14 @@ function agentSteps(random: Random, agent: number, s: PlanSettings): PlanStep[] 
   for (let at = random.between(1_000, 2_500); at < s.durationMs; at += random.between(1_000, 3_000)) {
     steps.push({ at, type: 'agent-end', agent })
   }
-  // About once per agent per 12 s: a blip, or a longer absence either side of the agent grace window.
+  // About once per agent per 12 s: a blip, a longer absence either side of the agent grace window, a
+  // stall shorter than the pong timeout, or a reconnect whose ready is late (the console writes meanwhile).
   for (let at = random.between(0, 12_000); at < s.durationMs; at += random.between(8_000, 16_000)) {
-    if (random.chance(0.5)) steps.push({ at, type: 'agent-cut', agent })
-    else steps.push({ at, type: 'agent-offline', agent, ms: random.between(s.agentGraceMs / 3, s.agentGraceMs * 2) })
+    const kind = random.weighted([['cut', 2], ['offline', 2], ['stall', 1], ['late-ready', 1]] as const)
+    if (kind === 'cut') steps.push({ at, type: 'agent-cut', agent })
+    else if (kind === 'offline') steps.push({ at, type: 'agent-offline', agent, ms: random.between(s.agentGraceMs / 3, s.agentGraceMs * 2) })
+    else if (kind === 'stall') steps.push({ at, type: 'agent-stall', agent, ms: random.between(200, 3_000) })
+    else steps.push({ at, type: 'agent-late-ready', agent, ms: random.between(200, 1_500) })
   }
   return steps
 }

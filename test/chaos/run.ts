@@ -104,6 +104,10 @@ async function apply(step: PlanStep, { world, customers, agents, restarts }: Cas
       return agents[step.agent]!.proxy.dropAll()
     case 'agent-offline':
       return agents[step.agent]!.offline(step.ms)
+    case 'agent-stall':
+      return agents[step.agent]!.stall(step.ms)
+    case 'agent-late-ready':
+      return agents[step.agent]!.lateReady(step.ms)
     case 'restart': {
       const from = Date.now()
       await world.restart(step.ms)
@@ -177,7 +181,7 @@ function summarize(plan: Plan, o: Observation): Record<string, number> {
   const summary: Record<string, number> = {}
   const count = (key: string): void => void (summary[key] = (summary[key] ?? 0) + 1)
   for (const step of plan.steps) if (step.type === 'fault') count(`fault ${step.kind} ${step.gap}`)
-  for (const step of plan.steps) if (step.type === 'restart' || step.type === 'agent-offline') count(step.type)
+  for (const step of plan.steps) if (step.type === 'restart' || (step.type.startsWith('agent-') && step.type !== 'agent-end')) count(step.type)
   for (const conv of o.conversations) for (const item of conv.transcript) if (item.kind === 'status') count(`-> ${item.status} (${item.reason})`)
   summary['messages recorded'] = o.conversations.reduce((n, c) => n + c.transcript.filter((i) => i.kind === 'message' && !i.automated).length, 0)
   for (const c of o.customers) for (const e of c.events) if (e.type !== 'conversation') count(`customer ${e.type}${e.type === 'new-chat' ? ` (${e.reason})` : ''}`)

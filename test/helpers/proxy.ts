@@ -6,6 +6,9 @@
  * - `pause()` holds traffic in both directions without closing anything: the sockets stay OPEN
  *   and silent, the half-open socket a phone produces when its network goes away. `resume()`
  *   delivers what was held, in order.
+ * - `lateAnswer(ms)`: the next connection's first answer is late. Its HTTP handshake goes through
+ *   (the client's socket opens, and it says `hello` or `auth`), then what the server sends is held
+ *   for `ms`: a `ready` or `welcome` that is slow to come.
  * - `refuse(true)` makes new connections fail at once (the network is still gone).
  * - `retarget(url)` sends new connections to another server (a restarted one, on a new port).
  *
@@ -31,6 +34,7 @@ export interface Proxy {
   dropAll(): void
   pause(): void
   resume(): void
+  lateAnswer(ms: number): void
   refuse(on: boolean): void
   retarget(target: string): void
   close(): Promise<void>
@@ -54,12 +58,42 @@ function flow({ client, upstream }: Pair): void {
   upstream.pipe(client)
 }
 
+/**
+ * Passes the server's bytes up to the end of the HTTP response head, then holds the rest for `ms`
+ * and delivers it in order (unless `stopped()` says the pair was paused or dropped meanwhile).
+ */
+function holdAfterHandshake(pair: Pair, ms: number, stopped: () => boolean): void {
+  const { client, upstream } = pair
+  client.pipe(upstream)
+  let head: Buffer = Buffer.alloc(0)
+  let passed = false
+  const held: Buffer[] = []
+  const onData = (chunk: Buffer): void => {
+    if (passed) return void held.push(chunk)
+    head = Buffer.concat([head, chunk])
+    const end = head.indexOf('\r\n\r\n')
+    if (end < 0) return
+    passed = true
+    client.write(head.subarray(0, end + 4))
+    if (head.length > end + 4) held.push(head.subarray(end + 4))
+    setTimeout(() => {
+      upstream.pause()
+      upstream.off('data', onData)
+      if (client.destroyed) return
+      for (const chunk of held) client.write(chunk)
+      if (!stopped()) upstream.pipe(client)
+    }, ms)
+  }
+  upstream.on('data', onData)
+}
+
 /** Start a proxy on 127.0.0.1, port 0, forwarding to the host and port of `target` (a URL). */
 export async function startProxy(target: string): Promise<Proxy> {
   let { hostname, port } = new URL(target)
   const pairs = new Set<Pair>()
   let paused = false
   let refusing = false
+  let late: number | undefined
   let accepted = 0
   let lastFromClient = 0
 
@@ -72,7 +106,9 @@ export async function startProxy(target: string): Promise<Proxy> {
     // Read only while flowing (pause() holds the bytes), so this is when the server could hear them.
     client.on('data', () => void (lastFromClient = Date.now()))
     if (paused) hold(pair)
+    else if (late !== undefined) holdAfterHandshake(pair, late, () => paused || !pairs.has(pair))
     else flow(pair)
+    late = undefined
     const end = (): void => {
       pairs.delete(pair)
       client.destroy()
@@ -111,6 +147,9 @@ export async function startProxy(target: string): Promise<Proxy> {
     resume() {
       paused = false
       for (const pair of pairs) flow(pair)
+    },
+    lateAnswer(ms) {
+      late = ms
     },
     refuse(on) {
       refusing = on
