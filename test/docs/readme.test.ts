@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { DEFAULTS as CLIENT_DEFAULTS } from '../../src/client/index.js'
+import { ERROR_CODES } from '../../src/protocol/codes.js'
 import { SERVER_DEFAULTS } from '../../src/server/index.js'
 
 const readme = readFileSync('README.md', 'utf8')
@@ -30,5 +31,10 @@ describe('README', () => {
   it('lists every server option, and only those', () => {
     const keys = tableKeys('`createServer(options)` and `holdline serve`')
     expect(keys.sort()).toEqual(Object.keys(SERVER_DEFAULTS).sort())
+  })
+
+  it('lists every wire error code in its error table', () => {
+    const codes = tableKeys('## Error codes')
+    for (const code of ERROR_CODES) expect(codes, code).toContain(code)
   })
 })
