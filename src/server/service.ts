@@ -5,6 +5,7 @@
 import type { Emitter } from 'nanoevents'
 import type { TranscriptItem } from '../protocol/frames.js'
 import type { ServerEvents } from './engine/events.js'
+import { routingChanged } from './engine/routing.js'
 import { deadlinesFor, tick } from './engine/tick.js'
 import type { Conversation, Deadline, EngineConfig, Step } from './engine/types.js'
 import type { Schedule, Store, TransactResult } from './store/types.js'
@@ -74,13 +75,7 @@ export class ConversationService {
       items: result.items,
     })
     this.emitItems(conversation, result.items, created ? undefined : previous)
-    const routingChanged =
-      conversation.status !== previous.status ||
-      conversation.agent?.id !== previous.agent?.id ||
-      conversation.preferredAgentId !== previous.preferredAgentId ||
-      conversation.affinityLapsed !== previous.affinityLapsed ||
-      conversation.capacityReleased !== previous.capacityReleased
-    if (created || routingChanged) {
+    if (created || routingChanged(previous, conversation)) {
       await this.store.publish({ type: 'routing' })
     }
   }

@@ -11,9 +11,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { heard, tabAway } from '../../src/server/engine/presence.js'
-import { capacityUsed, computeOffers, eligibleAgents, type AgentLoad } from '../../src/server/engine/routing.js'
+import { capacityUsed, computeOffers, type AgentLoad } from '../../src/server/engine/routing.js'
 import { deadlinesFor, tick } from '../../src/server/engine/tick.js'
-import { accept, agentBack, agentGone, canReconnect, customerEnd, reopen, transition } from '../../src/server/engine/transitions.js'
+import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep } from '../../src/server/engine/agent-actions.js'
+import { agentBack, agentGone, canReconnect, customerEnd, reopen } from '../../src/server/engine/transitions.js'
 import type { AgentRecord, Conversation, EngineConfig, Step } from '../../src/server/engine/types.js'
 import { stepOf, withTick } from '../../src/server/service.js'
 import { config, opened } from './engine-fixtures.js'
@@ -71,12 +72,14 @@ class EngineWorld {
     return this.agents.map((agent) => ({ agent, used: capacityUsed(agent.id, this.convs, this.now, this.cfg.wrapUpCapacity) }))
   }
 
-  /** The checks the agent session makes before an accept. */
+  /** The agent session's own check before an accept (a chat already the agent's is no new accept). */
   mayAccept(agentId: string, i: number): boolean {
-    const conv = this.conv(i)
-    const load = this.loads().find((l) => l.agent.id === agentId)
-    if (conv.status !== 'open' || !load || load.used >= load.agent.capacity) return false
-    return eligibleAgents(conv, this.loads()).includes(agentId)
+    return acceptRefusal(this.conv(i), agentId, this.loads()) === undefined
+  }
+
+  /** The step the agent session would run, or null where it refuses. */
+  step(i: number, decide: (conv: Conversation, now: number) => Step | null): Step | null {
+    return decide(this.conv(i), this.now)
   }
 
   agent(id: string): AgentRecord {
@@ -218,21 +221,27 @@ function applyAgentPresence(e: Extract<Event, { type: AgentPresence }>, m: Rules
 function applyAgentAct(e: Extract<Event, { type: AgentAct }>, m: RulesModel, w: EngineWorld): void {
   const i = e.c % m.chats.length
   const c = m.chat(i)
-  const mine = c.agent === e.a && m.agents.find((a) => a.id === e.a)?.online === true
+  // An agent whose console is gone sends nothing.
+  if (m.agents.find((a) => a.id === e.a)?.online !== true) return
+  const mine = c.agent === e.a
   if (e.type === 'accept') {
     const allowed = m.mayAccept(e.a, i)
     expect(w.mayAccept(e.a, i), `${e.a} accepts chat ${i} at ${w.now}`).toBe(allowed)
     if (!allowed) return
-    w.run(i, (conv, now) => accept(conv, { id: e.a, name: e.a }, now, w.cfg))
+    w.run(i, (conv, now) => acceptStep(conv, { id: e.a, name: e.a }, now, w.cfg) ?? stepOf(conv))
     m.accept(e.a, i)
-  } else if (mine && e.type === 'agent-end' && c.status === 'active') {
-    w.run(i, (conv, now) => transition(conv, 'wrap-up', 'agent-ended', now, w.cfg))
-    m.agentEnds(i)
-  } else if (mine && e.type === 'agent-close' && (c.status === 'active' || c.status === 'wrap-up')) {
-    // As the agent session allows: closing early from Wrap-up, or straight from Active.
-    w.run(i, (conv, now) => transition(conv, 'closed', 'agent-closed', now, w.cfg))
-    m.agentCloses(i)
+    return
   }
+  // The session's own guards decide; the model says what they must allow: ending its active chat,
+  // closing early from Wrap-up or straight from Active.
+  const allowed = mine && (e.type === 'agent-end' ? c.status === 'active' : c.status === 'active' || c.status === 'wrap-up')
+  const decide = e.type === 'agent-end' ? agentEndStep : agentCloseStep
+  const step = w.step(i, (conv, now) => decide(conv, e.a, now, w.cfg))
+  expect(step !== null, `${e.a} ${e.type} chat ${i} (${c.status}) at ${w.now}`).toBe(allowed)
+  if (!step) return
+  w.run(i, () => step)
+  if (e.type === 'agent-end') m.agentEnds(i)
+  else m.agentCloses(i)
 }
 
 function check(m: RulesModel, w: EngineWorld): void {

@@ -73,3 +73,17 @@ export function computeOffers(
   }
   return offers
 }
+
+/**
+ * True when a change can move offers or capacity: its status, agent, affinity or wrap-up hold
+ * changed. Routing runs again after such a change, and only then.
+ */
+export function routingChanged(previous: Conversation, conversation: Conversation): boolean {
+  return (
+    conversation.status !== previous.status ||
+    conversation.agent?.id !== previous.agent?.id ||
+    conversation.preferredAgentId !== previous.preferredAgentId ||
+    conversation.affinityLapsed !== previous.affinityLapsed ||
+    conversation.capacityReleased !== previous.capacityReleased
+  )
+}

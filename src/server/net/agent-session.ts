@@ -13,8 +13,8 @@ import {
 } from '../../protocol/frames.js'
 import { parseAgentFrame } from '../../protocol/validate.js'
 import { presenceOf } from '../engine/presence.js'
+import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep, agentMessageStep, isOwnedBy } from '../engine/agent-actions.js'
 import { eligibleAgents } from '../engine/routing.js'
-import { accept, transition } from '../engine/transitions.js'
 import type { Conversation } from '../engine/types.js'
 import { findAgent, type AgentIdentity } from './agent-auth.js'
 import { agentBackEverywhere, agentGoneEverywhere } from './agent-presence.js'
@@ -96,7 +96,6 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
 
   private async onAssigned(agent: AgentIdentity, conv: Conversation, frame: Targeted): Promise<void> {
     const { config } = this.ctx
-    const mine = (c: Conversation): boolean => c.agent?.id === agent.id
     switch (frame.type) {
       case 'message':
         return this.onMessage(agent, conv, frame)
@@ -104,13 +103,12 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
         if (conv.status === 'active') await this.ctx.store.publish({ type: 'typing', conversationId: conv.id, from: 'agent', agentId: agent.id })
         return
       case 'end': {
-        const r = await this.ctx.service.run(conv.id, (c, now) => (mine(c) && c.status === 'active' ? transition(c, 'wrap-up', 'agent-ended', now, config) : null))
+        const r = await this.ctx.service.run(conv.id, (c, now) => agentEndStep(c, agent.id, now, config))
         if (r?.conversation.status !== 'wrap-up' || r.items.length === 0) this.refuse('conflict', `the conversation is ${r?.conversation.status ?? conv.status}`, { ref: conv.id })
         return
       }
       case 'close': {
-        const closable = (c: Conversation): boolean => mine(c) && (c.status === 'wrap-up' || c.status === 'active')
-        const r = await this.ctx.service.run(conv.id, (c, now) => (closable(c) ? transition(c, 'closed', 'agent-closed', now, config) : null))
+        const r = await this.ctx.service.run(conv.id, (c, now) => agentCloseStep(c, agent.id, now, config))
         if (!r || r.previous.status === 'closed') this.refuse('conflict', 'the conversation is already closed', { ref: conv.id })
         return
       }
@@ -168,7 +166,7 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
   }
 
   private async onAccept(agent: AgentIdentity, conv: Conversation): Promise<void> {
-    if (conv.status !== 'open' && !isOwnedBy(conv, agent)) return this.refuse('conflict', `the conversation is ${conv.status}`, { ref: conv.id })
+    if (conv.status !== 'open' && !isOwnedBy(conv, agent.id)) return this.refuse('conflict', `the conversation is ${conv.status}`, { ref: conv.id })
     // Capacity is read and taken under the agent's lock: two consoles of one agent, even on two
     // processes, cannot both take its last unit.
     await this.ctx.store.exclusive(`agent:${agent.id}`, () => this.take(agent, conv))
@@ -178,14 +176,15 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     // Already this agent's: an accept re-sent after a reconnect, or from its other console, or one
     // that waited on the lock for the first. The status item that made it ours is (or was)
     // delivered; a conflict, or a capacity counting this very chat, would refuse what was granted.
-    if (isOwnedBy((await this.ctx.store.get(conv.id)) ?? conv, agent)) return void this.offered.delete(conv.id)
+    const current = (await this.ctx.store.get(conv.id)) ?? conv
+    if (isOwnedBy(current, agent.id)) return void this.offered.delete(conv.id)
     const { loads } = await currentLoads(this.ctx)
-    const load = loads.find((l) => l.agent.id === agent.id)
-    if (!load || load.used >= load.agent.capacity) return this.refuse('capacity-full', 'no free capacity', { ref: conv.id })
-    if (!eligibleAgents(conv, loads).includes(agent.id)) return this.refuse('forbidden', 'this conversation is not offered to you', { ref: conv.id })
+    const refusal = acceptRefusal(current, agent.id, loads)
+    if (refusal === 'owned') return void this.offered.delete(conv.id)
+    if (refusal) return this.refuse(refusal.code, refusal.message, { ref: conv.id })
     const info = { id: agent.id, name: agent.name }
-    const r = await this.ctx.service.run(conv.id, (c, now) => (c.status === 'open' ? accept(c, info, now, this.ctx.config) : null))
-    if (!r || !isOwnedBy(r.conversation, agent)) {
+    const r = await this.ctx.service.run(conv.id, (c, now) => acceptStep(c, info, now, this.ctx.config))
+    if (!r || !isOwnedBy(r.conversation, agent.id)) {
       return this.refuse('conflict', 'the conversation was taken', { ref: conv.id })
     }
     this.offered.delete(conv.id)
@@ -198,11 +197,7 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
     const known = await this.ctx.store.findAck(conv.id, frame.clientId)
     if (known) return ack(known)
     const info = { id: agent.id, name: agent.name }
-    const r = await this.ctx.service.run(conv.id, (c, now) =>
-      c.status === 'active' && c.agent?.id === agent.id
-        ? { conversation: c, drafts: [{ kind: 'message', from: 'agent', text: frame.text, at: now, clientId: frame.clientId, agent: info }] }
-        : null,
-    )
+    const r = await this.ctx.service.run(conv.id, (c, now) => agentMessageStep(c, info, frame.text, frame.clientId, now))
     const item = r?.items.find((i) => i.kind === 'message' && i.clientId === frame.clientId)
     const recorded = r?.duplicates.get(frame.clientId) ?? (item?.kind === 'message' ? { seq: item.seq, messageId: item.id } : undefined)
     if (recorded) return ack(recorded)
@@ -300,9 +295,4 @@ export class AgentConnection extends Connection<ServerToAgentFrame> {
       this.ctx.events.emit('error', { error, context: 'agent:close' })
     }
   }
-}
-
-/** Active with `agent`: what an accept by that agent asks for. */
-function isOwnedBy(conv: Conversation, agent: AgentIdentity): boolean {
-  return conv.status === 'active' && conv.agent?.id === agent.id
 }

@@ -5,9 +5,10 @@
  * A resume is never refused with an error frame, so no client can loop on one; error frames refuse
  * only a hello that no session can answer (version, origin, rate, connections, shutdown).
  */
-import { PROTOCOL_VERSION, type HelloFrame, type NewChatReason, type WelcomeFrame } from '../../protocol/frames.js'
+import { PROTOCOL_VERSION, type HelloFrame, type WelcomeFrame } from '../../protocol/frames.js'
+import { decideEnded, decideHello, type HelloDecision, type HelloFacts } from '../engine/hello.js'
 import { openConnectionCount } from '../engine/presence.js'
-import { canReconnect, createConversation, isLive, reconnectUntil, reopen } from '../engine/transitions.js'
+import { canReconnect, createConversation, isLive, reopen } from '../engine/transitions.js'
 import type { Conversation } from '../engine/types.js'
 import { stepOf } from '../service.js'
 import type { CustomerConnection } from './customer-session.js'
@@ -17,61 +18,49 @@ import { hashToken, newConversationId, newToken, tokenMatches } from './tokens.j
 const NO_DETAILS: Conversation['customer'] = Object.freeze({})
 
 /** How a new chat relates to the one the client named. */
-interface NewChatContext {
-  reason?: NewChatReason
-  previousConversationId?: string
-}
+type NewChatContext = Omit<Extract<HelloDecision, { kind: 'new-chat' }>, 'kind'>
 
-/** Handles a `hello` frame on `conn`. */
+/** Handles a `hello` frame on `conn`: reads what it names, lets the engine decide, carries it out. */
 export async function handleHello(conn: CustomerConnection, hello: HelloFrame): Promise<void> {
   if (conn.conversationId !== undefined) return conn.refuse('already-started', 'this connection already has a conversation', { ref: 'hello' })
   if (hello.v !== PROTOCOL_VERSION) {
     return conn.refuse('unsupported-version', `protocol version ${hello.v} is not supported`, { fatal: true })
   }
   conn.tabId = hello.tabId
-  const named = hello.resume ?? hello.previous
-  if (!named) return newChat(conn, hello, {})
-  const conv = await conn.ctx.store.get(named.conversationId)
-  if (!conv) return newChat(conn, hello, { reason: 'resume-unknown', previousConversationId: named.conversationId })
-  // Not this client's chat (edited storage, another chat's token): a chat of its own, and nothing of
-  // the named one read, linked or changed.
-  if (!tokenMatches(named.token, conv.tokenHash)) return newChat(conn, hello, { reason: 'token-invalid' })
-  const current = hello.resume ? conv : await bringUpToDate(conn, conv)
-  // One rule decides, the server's: a chat still inside its window continues, even when the client
-  // thought its own window had passed (a frozen page, a clock that jumped).
-  if (isLive(current.status)) return resume(conn, current, hello)
-  return afterEnded(conn, hello, current)
+  const credentials = hello.resume ?? hello.previous
+  const found = credentials ? await conn.ctx.store.get(credentials.conversationId) : undefined
+  const facts: HelloFacts = { tokenMatches: found !== undefined && tokenMatches(credentials?.token ?? '', found.tokenHash) }
+  if (credentials) facts.named = { as: hello.resume ? 'resume' : 'previous', conversationId: credentials.conversationId }
+  if (hello.reconnect !== undefined) facts.reconnect = hello.reconnect
+  // Named as previous (the client's window passed): the time rules first, so a chat past its window
+  // ends (customer-disconnected) before anything is decided.
+  if (found) facts.conversation = facts.tokenMatches && !hello.resume ? await bringUpToDate(conn, found) : found
+  return carryOut(conn, hello, facts, decideHello(facts, conn.ctx.now(), conn.ctx.config))
 }
 
-/**
- * The client says its local window passed: apply the time rules now rather than when the deadline
- * fires, so a chat past its window ends (customer-disconnected) before the new one starts.
- */
+async function carryOut(conn: CustomerConnection, hello: HelloFrame, facts: HelloFacts, decision: HelloDecision): Promise<void> {
+  const conv = facts.conversation
+  switch (decision.kind) {
+    case 'new-chat':
+      return newChat(conn, hello, decision)
+    case 'resume':
+      return resume(conn, conv as Conversation, hello, facts)
+    case 'reconnect':
+      return reconnect(conn, conv as Conversation, hello)
+    case 'offer-reconnect': {
+      const offered = conv as Conversation
+      const { endedAt, expiresInMs } = decision
+      const agent = offered.agent ? { agent: offered.agent } : {}
+      return conn.send({ type: 'reconnect-available', conversationId: offered.id, status: offered.status, ...agent, endedAt, expiresInMs })
+    }
+  }
+}
+
+/** The time rules applied now rather than when the deadline fires. */
 async function bringUpToDate(conn: CustomerConnection, conv: Conversation): Promise<Conversation> {
   // The runner applies the time rules after every operation, even one that changes nothing.
   const result = await conn.run(conv.id, () => null)
   return result?.conversation ?? conv
-}
-
-/** The named chat has ended (or is still live, when only named as previous): reconnect or start new. */
-async function afterEnded(conn: CustomerConnection, hello: HelloFrame, conv: Conversation): Promise<void> {
-  const { config } = conn.ctx
-  const now = conn.ctx.now()
-  const reason: NewChatReason | undefined = hello.resume ? 'resume-expired' : undefined
-  const context: NewChatContext = { previousConversationId: conv.id, ...(reason ? { reason } : {}) }
-  if (!canReconnect(conv, now, config)) {
-    return newChat(conn, hello, hello.reconnect === true ? { ...context, reason: 'reconnect-unavailable' } : context)
-  }
-  if (hello.reconnect === false) return newChat(conn, hello, context)
-  if (hello.reconnect === true) return reconnect(conn, conv, hello)
-  conn.send({
-    type: 'reconnect-available',
-    conversationId: conv.id,
-    status: conv.status,
-    ...(conv.agent ? { agent: conv.agent } : {}),
-    endedAt: conv.endedAt ?? now,
-    expiresInMs: Math.max(0, (reconnectUntil(conv, config) ?? now) - now),
-  })
 }
 
 /** The token the client named (already checked against the conversation). */
@@ -79,12 +68,15 @@ function named(hello: HelloFrame): string {
   return (hello.resume ?? hello.previous)?.token ?? ''
 }
 
-async function resume(conn: CustomerConnection, conv: Conversation, hello: HelloFrame): Promise<void> {
+async function resume(conn: CustomerConnection, conv: Conversation, hello: HelloFrame, facts: HelloFacts): Promise<void> {
   if (tooManyConnections(conn, conv)) return
   const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
   const current = result?.conversation ?? conv
   // It may have ended between the read and the update: then it is an ended chat like any other.
-  if (!isLive(current.status)) return afterEnded(conn, hello, current)
+  if (!isLive(current.status)) {
+    const ended = { ...facts, conversation: current }
+    return carryOut(conn, hello, ended, decideEnded(current, ended, conn.ctx.now(), conn.ctx.config))
+  }
   const lastSeq = hello.resume?.lastSeq ?? 0
   await welcome(conn, current, { resumed: true }, Math.min(lastSeq, current.lastSeq), named(hello))
 }

@@ -6,6 +6,7 @@ import type WebSocket from 'ws'
 import type { CustomerFrame, CustomerMessageFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
 import { parseCustomerFrame } from '../../protocol/validate.js'
 import { connectionClosed, heard, tabAway } from '../engine/presence.js'
+import { customerMessage } from '../engine/messages.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
 import type { Conversation, Step } from '../engine/types.js'
 import type { RecordedAck } from '../store/types.js'
@@ -125,7 +126,7 @@ export class CustomerConnection extends Connection<ServerToCustomerFrame> {
       const live = this.heardIn(conv, now)
       ended = !isLive(conv.status)
       if (ended) return stepOf(live)
-      return { conversation: live, drafts: [{ kind: 'message', from: 'customer', text: frame.text, at: now, clientId: frame.clientId }] }
+      return { conversation: live, drafts: [customerMessage(frame.text, frame.clientId, now)] }
     })
     if (!result) return
     if (ended) {
