@@ -1,9 +1,10 @@
 /**
  * The shared store: conversations, transcripts, client-id dedup, deadlines and agents in Redis, and
  * the fan-out between server processes through Redis pub/sub. Several processes on one Redis act as
- * one: a conversation is changed by optimistic concurrency (read it, decide, then one Lua script
- * writes everything only if the record is still what was read; retried otherwise), and a due deadline
- * is removed and returned by one Lua script, so exactly one process fires it.
+ * one: a conversation is changed by optimistic concurrency (read it and its revision, decide, then one
+ * Lua script writes everything only if the revision is still the one read; retried otherwise), and a
+ * due deadline is removed and returned by one Lua script, so exactly one process fires it. The
+ * scripts are in redis-scripts.ts.
  */
 import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
@@ -11,6 +12,7 @@ import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.j
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { guarded } from './redis-errors.js'
+import { CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
 import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
 
@@ -23,36 +25,6 @@ export interface RedisStoreOptions {
 }
 
 type Client = ReturnType<typeof createClient>
-
-// Compare-and-set: runs the commands in ARGV[2] (a JSON list of [command, ...arguments]) only if the
-// record at KEYS[1] is still ARGV[1] ('' for none). Every change of a conversation rewrites its
-// record, client-id acks included, so an equal record means nothing was changed since it was read.
-// One call instead of WATCH, MULTI, a dozen queued commands, EXEC and UNWATCH, on the shared
-// connection; agent records change the same way.
-const COMMIT_IF_UNCHANGED = `
-if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
-for _, command in ipairs(cjson.decode(ARGV[2])) do redis.call(unpack(command)) end
-return 1
-`
-
-// Removes and returns the due deadlines in one step, so two processes never both claim one.
-const CLAIM_DUE = `
-local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, member in ipairs(members) do
-  redis.call('ZREM', KEYS[1], member)
-  local data = redis.call('HGET', KEYS[2], member)
-  redis.call('HDEL', KEYS[2], member)
-  if data then table.insert(out, data) end
-end
-return out
-`
-
-// Deletes the lock only if it is still ours (it may have expired and been taken by another process).
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`
 
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
@@ -99,6 +71,7 @@ export class RedisStore implements Store {
 
   private key = {
     conversation: (id: string) => `${this.prefix}c:${id}`,
+    revision: (id: string) => `${this.prefix}r:${id}`,
     items: (id: string) => `${this.prefix}i:${id}`,
     acks: (id: string) => `${this.prefix}a:${id}`,
     status: (status: string) => `${this.prefix}s:${status}`,
@@ -106,6 +79,7 @@ export class RedisStore implements Store {
     deadlines: () => `${this.prefix}dl`,
     deadlineData: () => `${this.prefix}dd`,
     agent: (id: string) => `${this.prefix}ag:${id}`,
+    agentRevision: (id: string) => `${this.prefix}agr:${id}`,
     agents: () => `${this.prefix}ags`,
     channel: () => `${this.prefix}bus`,
     lock: (name: string) => `${this.prefix}lock:${name}`,
@@ -145,27 +119,28 @@ export class RedisStore implements Store {
 
   async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
     for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
-      const raw = await this.client.get(this.key.conversation(id))
+      const [raw, revision] = await this.client.mGet([this.key.conversation(id), this.key.revision(id)])
       if (!raw) return undefined
       const current = JSON.parse(raw) as Conversation
       const step = mutate(current)
       if (!step) return { previous: current, conversation: current, items: [], duplicates: NO_ACKS }
-      const result = await this.commit(raw, current, step, false, schedule)
+      const result = await this.commit(revision ?? '0', current, step, false, schedule)
       if (result) return result
     }
     throw new StoreUnavailableError(`conversation ${id}: too much contention`)
   }
 
   /**
-   * Applies `step` to `previous` and writes the outcome if the stored record is still `raw` ('' when
-   * creating). Undefined when it changed meanwhile: the caller reads again and decides again.
+   * Applies `step` to `previous` and writes the outcome if the stored revision is still `revision`
+   * ('' when creating: if there is no record yet). Undefined when another write came first: the
+   * caller reads again and decides again.
    */
-  private async commit(raw: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult | undefined> {
+  private async commit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult | undefined> {
     const id = previous.id
     const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
     const known = new Map<string, RecordedAck>()
     if (clientIds.length > 0) {
-      // Read outside the compare-and-set, yet covered by it: an ack is only ever written with a new record.
+      // Read outside the compare-and-set, yet covered by it: an ack is only ever written with a new revision.
       const values = await this.client.hmGet(this.key.acks(id), clientIds)
       clientIds.forEach((clientId, i) => {
         const value = values[i]
@@ -173,26 +148,36 @@ export class RedisStore implements Store {
       })
     }
     const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
-    const commands: string[][] = [['SET', this.key.conversation(id), JSON.stringify(applied.conversation)]]
-    if (applied.items.length > 0) commands.push(['RPUSH', this.key.items(id), ...applied.items.map((item) => JSON.stringify(item))])
-    for (const [clientId, ack] of applied.recorded) commands.push(['HSET', this.key.acks(id), clientId, JSON.stringify(ack)])
+    const next = applied.conversation
     const before = creating ? undefined : previous
-    if (before?.status !== applied.conversation.status) {
-      if (before) commands.push(['SREM', this.key.status(before.status), id])
-      commands.push(['SADD', this.key.status(applied.conversation.status), id])
-    }
-    if (before?.agent?.id !== applied.conversation.agent?.id) {
-      if (before?.agent) commands.push(['SREM', this.key.agentConversations(before.agent.id), id])
-      if (applied.conversation.agent) commands.push(['SADD', this.key.agentConversations(applied.conversation.agent.id), id])
-    }
-    const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
-    if (schedule) commands.push(...this.deadlineCommands(id, (result.deadlines = schedule(applied.conversation))))
-    return (await this.commitIfUnchanged(this.key.conversation(id), raw, commands)) ? result : undefined
-  }
-
-  /** Runs `commands` if the record at `key` is still `raw` ('' for none); false when it changed. */
-  private async commitIfUnchanged(key: string, raw: string, commands: string[][]): Promise<boolean> {
-    return (await this.client.eval(COMMIT_IF_UNCHANGED, { keys: [key], arguments: [raw, JSON.stringify(commands)] })) === 1
+    const result: TransactResult = { previous, conversation: next, items: applied.items, duplicates: applied.duplicates }
+    const deadlines = schedule ? (result.deadlines = schedule(next)) : undefined
+    const flag = (on: boolean): string => (on ? '1' : '0')
+    const statusMoved = before?.status !== next.status
+    const agentMoved = before?.agent?.id !== next.agent?.id
+    const keys = [
+      this.key.conversation(id),
+      this.key.revision(id),
+      this.key.items(id),
+      this.key.acks(id),
+      this.key.status(before?.status ?? next.status),
+      this.key.status(next.status),
+      this.key.agentConversations(before?.agent?.id ?? ''),
+      this.key.agentConversations(next.agent?.id ?? ''),
+      this.key.deadlines(),
+      this.key.deadlineData(),
+    ]
+    const args = [
+      revision,
+      JSON.stringify(next),
+      id,
+      JSON.stringify(applied.items.map((item) => JSON.stringify(item))),
+      JSON.stringify([...applied.recorded].flatMap(([clientId, ack]) => [clientId, JSON.stringify(ack)])),
+      flag(statusMoved && before !== undefined) + flag(statusMoved) + flag(agentMoved && before?.agent !== undefined) + flag(agentMoved && next.agent !== undefined),
+      deadlines ? JSON.stringify(deadlines.map((d) => [this.deadlineMember(d.conversationId, d.kind), String(d.at), JSON.stringify(d)])) : '',
+      JSON.stringify(this.deadlineMembers(id)),
+    ]
+    return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -233,25 +218,33 @@ export class RedisStore implements Store {
 
   async removeClosed(id: string): Promise<boolean> {
     for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
-      const raw = await this.client.get(this.key.conversation(id))
+      const [raw, revision] = await this.client.mGet([this.key.conversation(id), this.key.revision(id)])
       const conv = raw ? (JSON.parse(raw) as Conversation) : undefined
       if (!raw || conv?.status !== 'closed') return false
-      const members = this.deadlineMembers(id)
-      const commands = [
-        ['DEL', this.key.conversation(id), this.key.items(id), this.key.acks(id)],
-        ['SREM', this.key.status('closed'), id],
-        ['ZREM', this.key.deadlines(), ...members],
-        ['HDEL', this.key.deadlineData(), ...members],
+      const keys = [
+        this.key.conversation(id),
+        this.key.revision(id),
+        this.key.items(id),
+        this.key.acks(id),
+        this.key.status('closed'),
+        this.key.agentConversations(conv.agent?.id ?? ''),
+        this.key.deadlines(),
+        this.key.deadlineData(),
       ]
-      if (conv.agent) commands.push(['SREM', this.key.agentConversations(conv.agent.id), id])
-      if (await this.commitIfUnchanged(this.key.conversation(id), raw, commands)) return true
+      const args = [revision ?? '0', id, JSON.stringify(this.deadlineMembers(id)), conv.agent ? '1' : '0']
+      if ((await REMOVE_CONVERSATION.run(this.client, keys, args)) === 1) return true
     }
     throw new StoreUnavailableError(`conversation ${id}: too much contention`)
   }
 
+  /** The deadline member of one kind of a conversation's deadlines. */
+  private deadlineMember(conversationId: string, kind: string): string {
+    return `${conversationId}\u0000${kind}`
+  }
+
   /** Every deadline member a conversation can have, one per kind. */
   private deadlineMembers(conversationId: string): string[] {
-    return DEADLINE_KINDS.map((kind) => `${conversationId}\u0000${kind}`)
+    return DEADLINE_KINDS.map((kind) => this.deadlineMember(conversationId, kind))
   }
 
   async exclusive<T>(name: string, body: () => Promise<T>): Promise<T> {
@@ -266,35 +259,22 @@ export class RedisStore implements Store {
     try {
       return await body()
     } finally {
-      await this.client.eval(RELEASE, { keys: [key], arguments: [token] })
+      await RELEASE_LOCK.run(this.client, [key], [token])
     }
   }
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
-    const multi = this.client.multi()
-    for (const command of this.deadlineCommands(conversationId, deadlines)) multi.addCommand(command)
+    const members = this.deadlineMembers(conversationId)
+    const multi = this.client.multi().zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
+    for (const d of deadlines) {
+      const member = this.deadlineMember(d.conversationId, d.kind)
+      multi.zAdd(this.key.deadlines(), { score: d.at, value: member }).hSet(this.key.deadlineData(), member, JSON.stringify(d))
+    }
     await multi.exec()
   }
 
-  /** The commands that replace every deadline of `conversationId` with `deadlines`. */
-  private deadlineCommands(conversationId: string, deadlines: readonly Deadline[]): string[][] {
-    const members = this.deadlineMembers(conversationId)
-    const commands = [
-      ['ZREM', this.key.deadlines(), ...members],
-      ['HDEL', this.key.deadlineData(), ...members],
-    ]
-    for (const d of deadlines) {
-      const member = `${d.conversationId}\u0000${d.kind}`
-      commands.push(['ZADD', this.key.deadlines(), String(d.at), member], ['HSET', this.key.deadlineData(), member, JSON.stringify(d)])
-    }
-    return commands
-  }
-
   async claimDue(now: number, limit = 100): Promise<Deadline[]> {
-    const raw = (await this.client.eval(CLAIM_DUE, {
-      keys: [this.key.deadlines(), this.key.deadlineData()],
-      arguments: [String(now), String(limit)],
-    })) as string[]
+    const raw = (await CLAIM_DUE.run(this.client, [this.key.deadlines(), this.key.deadlineData()], [String(now), String(limit)])) as string[]
     return raw.map((r) => JSON.parse(r) as Deadline).sort((a, b) => a.at - b.at)
   }
 
@@ -304,11 +284,11 @@ export class RedisStore implements Store {
   }
 
   async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
-    const key = this.key.agent(id)
+    const keys = [this.key.agent(id), this.key.agentRevision(id), this.key.agents()]
     for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
-      const raw = await this.client.get(key)
+      const [raw, revision] = await this.client.mGet([keys[0] as string, keys[1] as string])
       const next = update(raw ? (JSON.parse(raw) as AgentRecord) : undefined)
-      if (await this.commitIfUnchanged(key, raw ?? '', [['SET', key, JSON.stringify(next)], ['SADD', this.key.agents(), id]])) return next
+      if ((await COMMIT_AGENT.run(this.client, keys, [revision ?? '0', JSON.stringify(next), id])) === 1) return next
     }
     throw new StoreUnavailableError(`agent ${id}: too much contention`)
   }

@@ -1,0 +1,119 @@
+/**
+ * The Lua scripts of the Redis store. Each declares every key it touches in KEYS and runs a fixed
+ * set of commands (Redis's EVAL contract, and what a cluster needs to route it); none runs commands
+ * named in its arguments. A record is compared by its revision (a counter beside it, raised by every
+ * write) rather than by its whole JSON, so a write sends the new record once and nothing else of it.
+ */
+import { createHash } from 'node:crypto'
+
+/** The part of a node-redis client the scripts use. */
+export interface ScriptClient {
+  evalSha(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+}
+
+/** A script called by its hash (EVALSHA); sent whole only when Redis does not hold it (NOSCRIPT, after a restart). */
+export class Script {
+  readonly sha1: string
+
+  constructor(readonly source: string) {
+    this.sha1 = createHash('sha1').update(source).digest('hex')
+  }
+
+  async run(client: ScriptClient, keys: string[], args: string[]): Promise<unknown> {
+    const options = { keys, arguments: args }
+    try {
+      return await client.evalSha(this.sha1, options)
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error
+      // EVAL caches it: the next call by hash finds it.
+      return client.eval(this.source, options)
+    }
+  }
+}
+
+/**
+ * Writes a conversation if its revision is still the one read ('' when creating: only if there is no
+ * record yet). Returns 1 when written, 0 when another write came first (the caller reads again).
+ *
+ * KEYS: 1 record, 2 revision, 3 items, 4 acks, 5 status set left, 6 status set entered, 7 agent set
+ * left, 8 agent set entered, 9 deadlines, 10 deadline data.
+ * ARGV: 1 revision read, 2 record, 3 conversation id, 4 items (JSON array of JSON strings), 5 acks
+ * (JSON array: client id, ack, ...), 6 four flags, '1' or '0': leaves a status set, enters one,
+ * leaves an agent set, enters one; 7 deadlines ('' to leave them, else a JSON array of [member, at,
+ * data]), 8 every deadline member the conversation can have (JSON array).
+ */
+export const COMMIT_CONVERSATION = new Script(`
+local rev = redis.call('GET', KEYS[2]) or '0'
+if ARGV[1] == '' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+elseif rev ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('INCR', KEYS[2])
+local items = cjson.decode(ARGV[4])
+if #items > 0 then redis.call('RPUSH', KEYS[3], unpack(items)) end
+local acks = cjson.decode(ARGV[5])
+if #acks > 0 then redis.call('HSET', KEYS[4], unpack(acks)) end
+local id, flags = ARGV[3], ARGV[6]
+if string.sub(flags, 1, 1) == '1' then redis.call('SREM', KEYS[5], id) end
+if string.sub(flags, 2, 2) == '1' then redis.call('SADD', KEYS[6], id) end
+if string.sub(flags, 3, 3) == '1' then redis.call('SREM', KEYS[7], id) end
+if string.sub(flags, 4, 4) == '1' then redis.call('SADD', KEYS[8], id) end
+if ARGV[7] ~= '' then
+  local members = cjson.decode(ARGV[8])
+  redis.call('ZREM', KEYS[9], unpack(members))
+  redis.call('HDEL', KEYS[10], unpack(members))
+  for _, d in ipairs(cjson.decode(ARGV[7])) do
+    redis.call('ZADD', KEYS[9], d[2], d[1])
+    redis.call('HSET', KEYS[10], d[1], d[3])
+  end
+end
+return 1
+`)
+
+/**
+ * Removes a closed conversation (record, revision, items, acks, set memberships, deadlines) if its
+ * revision is still the one read. KEYS: 1 record, 2 revision, 3 items, 4 acks, 5 closed set, 6 its
+ * agent's set, 7 deadlines, 8 deadline data. ARGV: 1 revision read, 2 id, 3 every deadline member
+ * (JSON array), 4 '1' when it has an agent.
+ */
+export const REMOVE_CONVERSATION = new Script(`
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('SREM', KEYS[5], ARGV[2])
+if ARGV[4] == '1' then redis.call('SREM', KEYS[6], ARGV[2]) end
+local members = cjson.decode(ARGV[3])
+redis.call('ZREM', KEYS[7], unpack(members))
+redis.call('HDEL', KEYS[8], unpack(members))
+return 1
+`)
+
+/** Writes an agent record if its revision is still the one read. KEYS: 1 record, 2 revision, 3 set of agents. ARGV: 1 revision read, 2 record, 3 id. */
+export const COMMIT_AGENT = new Script(`
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('INCR', KEYS[2])
+redis.call('SADD', KEYS[3], ARGV[3])
+return 1
+`)
+
+/** Removes and returns the due deadlines in one step, so two processes never both claim one. KEYS: 1 deadlines, 2 deadline data. ARGV: 1 now, 2 how many at most. */
+export const CLAIM_DUE = new Script(`
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, member in ipairs(members) do
+  redis.call('ZREM', KEYS[1], member)
+  local data = redis.call('HGET', KEYS[2], member)
+  redis.call('HDEL', KEYS[2], member)
+  if data then table.insert(out, data) end
+end
+return out
+`)
+
+/** Deletes a lock only if it is still ours (it may have expired and been taken by another process). KEYS: 1 lock. ARGV: 1 our token. */
+export const RELEASE_LOCK = new Script(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
