@@ -1,9 +1,11 @@
 import { createNanoEvents } from 'nanoevents'
+import { FINAL_CODES, RETRYABLE_CODES } from '../protocol/codes.js'
 import { PROTOCOL_VERSION, parseServerToAgentFrame, type AgentFrame, type ServerToAgentFrame } from '../protocol/index.js'
-import { systemClock } from '../client/clock.js'
-import { startHeartbeat, DEFAULT_PONG_TIMEOUT_MS, type Heartbeat } from '../client/heartbeat.js'
-import { customerSocketUrl } from '../client/options.js'
-import { createTransport, type WebSocketClass } from '../client/transport.js'
+import { newClientId } from '../transport/client-id.js'
+import { systemClock } from '../transport/clock.js'
+import { startHeartbeat, DEFAULT_PONG_TIMEOUT_MS, type Heartbeat } from '../transport/heartbeat.js'
+import { createTransport, type WebSocketClass } from '../transport/transport.js'
+import { socketUrl } from '../transport/urls.js'
 import { AgentError } from './errors.js'
 import { AgentOutbox, type AgentRequest } from './outbox.js'
 import { PendingRequests } from './pending.js'
@@ -14,10 +16,10 @@ import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, Agent
 const MESSAGE_REFUSALS = new Set<string>(['forbidden', 'not-found'])
 
 /** Refusals no reconnection can cure: the console stops and says so. */
-const TERMINAL_CODES = new Set<string>(['unauthorized', 'unsupported-version', 'origin-forbidden', 'socket-refused'])
+const TERMINAL_CODES = new Set<string>([...FINAL_CODES, 'socket-refused'])
 
 /** Refusals of a request that a later attempt may get past: sent again, still in order. */
-const RETRYABLE = new Set<string>(['rate-limited', 'store-unavailable'])
+const RETRYABLE = new Set<string>(RETRYABLE_CODES)
 
 /** How long a request refused for now waits before it is sent again. */
 const RETRY_MS = 1_000
@@ -32,10 +34,6 @@ function frameOf(request: AgentRequest): AgentFrame {
 }
 
 const TYPING_THROTTLE_MS = 1_000
-
-let counter = 0
-const newClientId = (): string =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `a${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2)}`
 
 /**
  * Connect an agent. Runs in browsers and in Node (pass `WebSocket` from `ws`). Reconnects by itself;
@@ -106,7 +104,7 @@ export function createAgent(options: AgentOptions): Agent {
   }
 
   const transport = createTransport<AgentFrame>({
-    url: customerSocketUrl(options.url).replace(/\/v1\/customer$/, '/v1/agent'),
+    url: socketUrl(options.url, 'agent'),
     WebSocket: WebSocketImpl,
     minDelayMs: 500,
     maxDelayMs: 10_000,

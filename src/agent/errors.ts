@@ -1,3 +1,4 @@
+import { HoldlineError } from '../transport/errors.js'
 import type { AgentErrorShape } from './types.js'
 
 /**
@@ -12,14 +13,9 @@ import type { AgentErrorShape } from './types.js'
  * }
  * ```
  */
-export class AgentError extends Error implements AgentErrorShape {
-  readonly code: AgentErrorShape['code']
-  readonly ref?: string
-
+export class AgentError extends HoldlineError<AgentErrorShape['code']> implements AgentErrorShape {
   constructor(code: AgentErrorShape['code'], message?: string, ref?: string) {
-    super(message ?? code)
+    super(code, message, ref)
     this.name = 'AgentError'
-    this.code = code
-    if (ref !== undefined) this.ref = ref
   }
 }

@@ -1,12 +1,9 @@
+import type { Waiter } from '../transport/waiter.js'
+
 /**
  * Promises waiting for the server: settled by a matching frame, or rejected by an `error` frame whose
  * `ref` names them (a conversation id, a message's client id).
  */
-export interface Waiter<T> {
-  resolve(value: T): void
-  reject(error: Error): void
-}
-
 export class PendingRequests {
   private readonly waiters = new Map<string, Array<Waiter<unknown> & { match: (value: unknown) => boolean }>>()
 

@@ -1,21 +1,23 @@
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS } from '../protocol/index.js'
 import { sendAwayBeacon } from './beacon.js'
-import { systemClock } from './clock.js'
+import { systemClock } from '../transport/clock.js'
 import { ChatError } from './errors.js'
 import { createChatEmitter } from './events.js'
 import { handleFrame, stopForGood } from './inbound.js'
 import { parseIncoming } from './incoming.js'
 import { browserOnline, pageEnvironment, watchLifecycle } from './lifecycle.js'
 import { reactToLifecycle, type LifecycleEffect, type LifecycleInput } from './machine.js'
-import { awayBeaconUrl, customerSocketUrl, resolveOptions } from './options.js'
-import { enqueue, newClientId } from './outbox.js'
+import { resolveOptions } from './options.js'
+import { awayBeaconUrl, socketUrl } from '../transport/urls.js'
+import { newClientId } from '../transport/client-id.js'
+import { enqueue } from './outbox.js'
 import { flushOutbox, reconnectNow, sendHello } from './outbound.js'
 import { parseRecord, recordKey } from './record.js'
 import { DORMANT, LIVE, dropSession, handled, readRecord, rejectStartsAndEnds, setConnection, wait, writeRecord, type Runtime } from './runtime.js'
 import { openStorage } from './storage.js'
 import { tabIdFor } from './tab-id.js'
 import { createSeqTracker, fromOutbox } from './transcript.js'
-import { createTransport } from './transport.js'
+import { createTransport } from '../transport/transport.js'
 import type { Chat, ChatMessage, ChatOptions, ConversationInfo } from './types.js'
 
 /**
@@ -71,7 +73,7 @@ export function createChat(input: ChatOptions): Chat {
     started = wait(rt._welcomeWaiters)
     stops.push(watchLifecycle((i) => applyLifecycle(rt, i)), watchOtherTabs(rt))
     rt._transport = createTransport({
-      url: customerSocketUrl(options.url),
+      url: socketUrl(options.url, 'customer'),
       WebSocket: options.WebSocket,
       minDelayMs: options.minReconnectDelayMs,
       maxDelayMs: options.maxReconnectDelayMs,

@@ -1,3 +1,4 @@
+import { HoldlineError } from '../transport/errors.js'
 import type { ChatErrorCode, ChatErrorShape } from './types.js'
 
 /**
@@ -12,15 +13,9 @@ import type { ChatErrorCode, ChatErrorShape } from './types.js'
  * }
  * ```
  */
-export class ChatError extends Error implements ChatErrorShape {
-  readonly code: ChatErrorCode
-  /** What was refused, when the server named it (a message's `clientId`, a frame type). */
-  readonly ref?: string
-
+export class ChatError extends HoldlineError<ChatErrorCode> implements ChatErrorShape {
   constructor(code: ChatErrorCode, message?: string, ref?: string) {
-    super(message ?? code)
+    super(code, message, ref)
     this.name = 'ChatError'
-    this.code = code
-    if (ref !== undefined) this.ref = ref
   }
 }

@@ -10,6 +10,7 @@ import type {
   ServerToCustomerFrame,
   WelcomeFrame,
 } from '../protocol/index.js'
+import { FINAL_CODES, RETRYABLE_CODES } from '../protocol/codes.js'
 import { ChatError } from './errors.js'
 import { afterWelcome, isEnded } from './machine.js'
 import { retire } from './outbox.js'
@@ -25,8 +26,8 @@ import {
   sortMessages,
   writeRecord,
   type Runtime,
-  type Waiter,
 } from './runtime.js'
+import type { Waiter } from '../transport/waiter.js'
 import { compact } from './compact.js'
 import { fromItem } from './transcript.js'
 import { flushOutbox, helloAnswered, scheduleAck, sendHello, startSessionHeartbeat } from './outbound.js'
@@ -34,10 +35,6 @@ import type { ChatMessage } from './types.js'
 
 /** How long `start()` waits for the replay announced by `welcome.lastSeq` before going on anyway. */
 const SYNC_TIMEOUT_MS = 3_000
-/** Codes after which the server will not take this client, whatever the retry. */
-const TERMINAL_CODES: readonly string[] = ['origin-forbidden', 'unsupported-version']
-/** Refusals of a message that a later attempt may get past: retried, in order. */
-const RETRYABLE: readonly string[] = ['rate-limited', 'store-unavailable']
 
 /** Dispatch one parsed frame. */
 export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
@@ -248,12 +245,12 @@ function onError(rt: Runtime, frame: ErrorFrame): void {
   }
   if (code === 'conversation-ended') return onEnded(rt, code)
   rt._events.emit('error', error)
-  if (TERMINAL_CODES.includes(code) || (fault && frame.fatal)) stopForGood(rt, error)
+  if (FINAL_CODES.includes(code) || (fault && frame.fatal)) stopForGood(rt, error)
 }
 
 function refuseMessage(rt: Runtime, clientId: string, error: ChatError): void {
   if (rt._inflight === clientId) rt._inflight = undefined
-  if (RETRYABLE.includes(error.code)) {
+  if ((RETRYABLE_CODES as readonly string[]).includes(error.code)) {
     // One message in flight at a time, so retrying this one later keeps the order.
     rt._cancelRetry?.()
     rt._cancelRetry = rt._clock.setTimeout(() => flushOutbox(rt), 1_000)

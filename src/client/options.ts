@@ -1,6 +1,6 @@
 import { compact } from './compact.js'
-import { DEFAULT_PONG_TIMEOUT_MS } from './heartbeat.js'
-import type { WebSocketClass } from './transport.js'
+import { DEFAULT_PONG_TIMEOUT_MS } from '../transport/heartbeat.js'
+import type { WebSocketClass } from '../transport/transport.js'
 import type { ChatOptions, ReconnectMode, StorageKind, StorageLike } from './types.js'
 
 /** Defaults of {@link ChatOptions}; the README's options table lists exactly these keys. */
@@ -82,23 +82,4 @@ export function resolveOptions(input: ChatOptions): ResolvedOptions {
   merged.WebSocket ??= (globalThis as { WebSocket?: WebSocketClass }).WebSocket!
   for (const [key, valid] of RULES) if (!valid(merged[key])) throw new TypeError(`holdline: invalid option \`${key}\``)
   return merged
-}
-
-function withPath(base: string, path: string, protocols: Record<string, string>): string {
-  const url = new URL(base)
-  url.protocol = protocols[url.protocol] ?? url.protocol
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`
-  url.search = ''
-  url.hash = ''
-  return url.toString()
-}
-
-/** The customer socket URL for a base URL: `https://h/p` -> `wss://h/p/v1/customer`. */
-export function customerSocketUrl(base: string): string {
-  return withPath(base, '/v1/customer', { 'http:': 'ws:', 'https:': 'wss:' })
-}
-
-/** The away beacon URL for a base URL: `wss://h/p` -> `https://h/p/v1/away`. */
-export function awayBeaconUrl(base: string): string {
-  return withPath(base, '/v1/away', { 'ws:': 'http:', 'wss:': 'https:' })
 }

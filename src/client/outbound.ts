@@ -1,8 +1,9 @@
 /** What the runner sends: hello, the outbox, acknowledgements, heartbeats. */
 import { buildHello, decideStart, type StartDecision } from './machine.js'
-import { newClientId, nextToSend } from './outbox.js'
+import { nextToSend } from './outbox.js'
+import { newClientId } from '../transport/client-id.js'
 import { dropSession, readRecord, setConnection, writeRecord, type Runtime } from './runtime.js'
-import { startHeartbeat } from './heartbeat.js'
+import { startHeartbeat } from '../transport/heartbeat.js'
 import type { LocalWindow } from './record.js'
 import { compact } from './compact.js'
 

@@ -1,13 +1,14 @@
 import type { ConversationInfo, ChatMessage, ConnectionState } from './types.js'
 import type { ChatEmitter } from './events.js'
-import type { Clock } from './clock.js'
-import type { Heartbeat } from './heartbeat.js'
+import type { Clock } from '../transport/clock.js'
+import type { Heartbeat } from '../transport/heartbeat.js'
 import type { LocalWindow } from './record.js'
 import type { Presence, StartDecision } from './machine.js'
 import type { ResolvedOptions } from './options.js'
 import type { SafeStorage } from './storage.js'
 import type { SeqTracker } from './transcript.js'
-import type { Transport } from './transport.js'
+import type { Transport } from '../transport/transport.js'
+import type { Waiter } from '../transport/waiter.js'
 import type { NewChatReason } from '../protocol/index.js'
 import { compact } from './compact.js'
 import { parseRecord, updateRecord } from './record.js'
@@ -19,11 +20,6 @@ import { fromOutbox } from './transcript.js'
  * Wrap-up or Closed.
  */
 export type Phase = 'idle' | 'connecting' | 'hello-sent' | 'prompt' | 'ready' | 'paused' | 'offline' | 'ended' | 'destroyed'
-
-export interface Waiter<T> {
-  resolve(value: T): void
-  reject(error: unknown): void
-}
 
 /**
  * The runner's mutable state: one object, so the handlers in several files share it. What is
@@ -110,7 +106,7 @@ export function resolveStarts(rt: Runtime): void {
 }
 
 /** Whoever waits for `start()` or `end()` gets `error`. */
-export function rejectStartsAndEnds(rt: Runtime, error: unknown): void {
+export function rejectStartsAndEnds(rt: Runtime, error: Error): void {
   for (const waiter of [...rt._welcomeWaiters.splice(0), ...rt._endWaiters.splice(0)]) waiter.reject(error)
 }
 

@@ -1,4 +1,4 @@
-import { newClientId } from './outbox.js'
+import { newClientId } from '../transport/client-id.js'
 
 /**
  * This tab's id: kept in sessionStorage so a reload is the same tab to the server, and different

@@ -66,3 +66,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number]
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
 }
+
+/** Refusals a later attempt may get past: both SDKs send the refused request again, in order. */
+export const RETRYABLE_CODES: readonly ErrorCode[] = ['rate-limited', 'store-unavailable']
+
+/** Refusals of a session no retry can cure: the SDK stops and says so. */
+export const FINAL_CODES: readonly ErrorCode[] = ['origin-forbidden', 'unsupported-version', 'unauthorized']

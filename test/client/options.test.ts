@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { awayBeaconUrl, customerSocketUrl, DEFAULTS, resolveOptions } from '../../src/client/options.js'
+import { DEFAULTS, resolveOptions } from '../../src/client/options.js'
+import { awayBeaconUrl, socketUrl } from '../../src/transport/urls.js'
 import { createChat } from '../../src/client/index.js'
 
 class FakeSocketClass {}
@@ -33,9 +34,10 @@ describe('options', () => {
   })
 
   it('derives the endpoint URLs from the base URL (path prefix kept)', () => {
-    expect(customerSocketUrl('https://h.example/chat/')).toBe('wss://h.example/chat/v1/customer')
-    expect(customerSocketUrl('http://127.0.0.1:8080')).toBe('ws://127.0.0.1:8080/v1/customer')
-    expect(customerSocketUrl('wss://h.example')).toBe('wss://h.example/v1/customer')
+    expect(socketUrl('https://h.example/chat/', 'customer')).toBe('wss://h.example/chat/v1/customer')
+    expect(socketUrl('http://127.0.0.1:8080', 'customer')).toBe('ws://127.0.0.1:8080/v1/customer')
+    expect(socketUrl('wss://h.example', 'customer')).toBe('wss://h.example/v1/customer')
+    expect(socketUrl('https://h.example/p?x=1', 'agent')).toBe('wss://h.example/p/v1/agent')
     expect(awayBeaconUrl('wss://h.example/p')).toBe('https://h.example/p/v1/away')
     expect(awayBeaconUrl('ws://127.0.0.1:1')).toBe('http://127.0.0.1:1/v1/away')
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createSeqTracker, fromItem, fromOutbox } from '../../src/client/transcript.js'
-import { enqueue, newClientId, nextToSend, retire } from '../../src/client/outbox.js'
+import { enqueue, nextToSend, retire } from '../../src/client/outbox.js'
+import { newClientId } from '../../src/transport/client-id.js'
 
 describe('seq de-duplication', () => {
   it('accepts each seq once and tracks the highest seq without gaps', () => {

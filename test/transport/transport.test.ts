@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createTransport, type Transport, type WebSocketClass } from '../../src/client/transport.js'
+import { createTransport, type Transport, type WebSocketClass } from '../../src/transport/transport.js'
 import { waitFor } from '../server/raw.js'
 
 const held: Socket[] = []

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { startHeartbeat } from '../../src/client/heartbeat.js'
-import { createTestClock } from './test-clock.js'
+import { startHeartbeat } from '../../src/transport/heartbeat.js'
+import { createTestClock } from '../helpers/test-clock.js'
 
 function setup() {
   const clock = createTestClock(0)

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/client/clock.js'
+import type { Clock } from '../../src/transport/clock.js'
 
 /** A clock for pure-logic tests: time moves only when `advance` is called. */
 export interface TestClock extends Clock {
