@@ -13,7 +13,7 @@ import { newClientId } from '../transport/client-id.js'
 import { enqueue } from './outbox.js'
 import { flushOutbox, reconnectNow, sendHello } from './outbound.js'
 import { parseRecord, recordKey } from './record.js'
-import { DORMANT, LIVE, dropSession, handled, readRecord, rejectStartsAndEnds, setConnection, wait, writeRecord, type Runtime } from './runtime.js'
+import { DORMANT, LIVE, dropSession, handled, readRecord, rejectStartsAndEnds, setConnection, setPhase, wait, writeRecord, type Runtime } from './runtime.js'
 import { openStorage } from './storage.js'
 import { tabIdFor } from './tab-id.js'
 import { createSeqTracker, fromOutbox } from './transcript.js'
@@ -92,7 +92,7 @@ export function createChat(input: ChatOptions): Chat {
         stopForGood(rt, refusal)
       },
     })
-    rt._phase = 'connecting'
+    setPhase(rt, 'connecting')
     setConnection(rt, 'connecting')
     if (rt._presence.online) rt._transport.connect()
     else goOffline(rt)
@@ -136,7 +136,7 @@ function onSocketClosed(rt: Runtime): void {
   dropSession(rt)
   if (rt._phase === 'ended') return rt._transport?.stop()
   if (!LIVE.includes(rt._phase)) return
-  rt._phase = 'connecting'
+  setPhase(rt, 'connecting')
   setConnection(rt, rt._everConnected ? 'reconnecting' : 'connecting')
 }
 
@@ -185,7 +185,7 @@ function startNew(rt: Runtime): Promise<ConversationInfo> {
   const promise = wait(rt._welcomeWaiters)
   if (fromPrompt && rt._transport?.open) sendHello(rt)
   else {
-    rt._phase = 'connecting'
+    setPhase(rt, 'connecting')
     reconnectNow(rt)
   }
   return promise
@@ -222,7 +222,7 @@ function runEffect(rt: Runtime, effect: LifecycleEffect): void {
       // Chrome closes it anyway: close cleanly now and reopen on pageshow.
       dropSession(rt)
       if (rt._phase === 'ended') return
-      rt._phase = 'paused'
+      setPhase(rt, 'paused')
       rt._transport?.stop(1000, 'page cached')
       return
   }
@@ -240,7 +240,7 @@ function checkLiveness(rt: Runtime): void {
 function goOffline(rt: Runtime): void {
   if (DORMANT.includes(rt._phase)) return
   dropSession(rt)
-  rt._phase = 'offline'
+  setPhase(rt, 'offline')
   rt._transport?.stop(1000, 'offline')
   setConnection(rt, 'offline')
 }
@@ -254,7 +254,7 @@ function watchOtherTabs(rt: Runtime): () => void {
     if (!record.conversationId || record.conversationId === rt._conversation?.id) return
     if (rt._phase === 'hello-sent' && rt._decision?.kind === 'resume' && rt._decision.resume.conversationId === record.conversationId) return
     rt._choice = undefined
-    if (rt._phase === 'ended') rt._phase = 'connecting'
+    if (rt._phase === 'ended') setPhase(rt, 'connecting')
     if (rt._phase !== 'offline' && rt._phase !== 'paused') reconnectNow(rt)
   }
   page?.addEventListener('storage', listener)
@@ -263,7 +263,7 @@ function watchOtherTabs(rt: Runtime): () => void {
 
 function destroy(rt: Runtime, stops: Array<() => void>): void {
   if (rt._phase === 'destroyed') return
-  rt._phase = 'destroyed'
+  setPhase(rt, 'destroyed')
   dropSession(rt)
   for (const cancel of [rt._cancelAck, rt._cancelSync, rt._cancelRetry, rt._cancelHello]) cancel?.()
   rt._transport?.stop(1000, 'destroyed')

@@ -20,6 +20,7 @@ import {
   readRecord,
   resetTranscript,
   setConnection,
+  setPhase,
   rejectStartsAndEnds,
   resolveAll,
   resolveStarts,
@@ -86,7 +87,7 @@ function onWelcome(rt: Runtime, welcome: WelcomeFrame): void {
   writeRecord(rt, () => record)
   const changed = before !== welcome.conversationId
   if (changed) resetTranscript(rt)
-  rt._phase = 'ready'
+  setPhase(rt, 'ready')
   rt._choice = undefined
   rt._everConnected = true
   rt._lastAliveWrite = now
@@ -146,7 +147,7 @@ function onReconnectAvailable(rt: Runtime, frame: ReconnectAvailableFrame): void
     rt._choice = mode === 'auto' ? { kind: 'reconnect' } : { kind: 'new', reason: 'resume-expired' }
     return sendHello(rt)
   }
-  rt._phase = 'prompt'
+  setPhase(rt, 'prompt')
   const { conversationId, expiresInMs, agent } = frame
   rt._events.emit('reconnect-available', compact({ conversationId, expiresInMs, agent }))
 }
@@ -269,7 +270,7 @@ const LINGER_MS = 2_000
 /** The conversation is in Wrap-up or Closed: forget it locally; a later start is a new chat. */
 export function onEnded(rt: Runtime, reason: string): void {
   if (rt._phase === 'ended' || rt._phase === 'destroyed') return
-  rt._phase = 'ended'
+  setPhase(rt, 'ended')
   rt._endRequested = false
   writeRecord(rt, (r) => (r.conversationId === rt._conversation?.id ? { ...withoutConversation(r), outbox: [] } : r))
   const error = new ChatError('conversation-ended')
@@ -288,7 +289,7 @@ export function onEnded(rt: Runtime, reason: string): void {
 
 /** The server will not take this client (origin, version): stop, and say so to every waiter. */
 export function stopForGood(rt: Runtime, error: ChatError): void {
-  rt._phase = 'ended'
+  setPhase(rt, 'ended')
   dropSession(rt)
   rt._transport?.stop(1000, error.code)
   setConnection(rt, 'closed', error.code)

@@ -31,8 +31,6 @@ export interface DecideContext {
   /** The highest contiguous seq this page holds in memory (0 on a fresh page: replay everything). */
   memoryLastSeq: number
   reconnect: ReconnectMode
-  /** Start a new chat whatever the window says (`startNew()`). */
-  forceNew?: boolean
 }
 
 /**
@@ -60,7 +58,6 @@ export function decideStart(record: LocalWindow, now: number, ctx: DecideContext
   const { conversationId, token } = record
   if (!conversationId || !token) return { kind: 'new' }
   const previous = { conversationId, token }
-  if (ctx.forceNew) return { kind: 'new', previous }
   // No reference at all: ask the server.
   const age = now - (windowReference(record) ?? Infinity)
   const grace = record.graceMs ?? DEFAULT_GRACE_MS

@@ -2,7 +2,7 @@
 import { buildHello, decideStart, type StartDecision } from './machine.js'
 import { nextToSend } from './outbox.js'
 import { newClientId } from '../transport/client-id.js'
-import { dropSession, readRecord, setConnection, writeRecord, type Runtime } from './runtime.js'
+import { dropSession, readRecord, setConnection, setPhase, writeRecord, type Runtime } from './runtime.js'
 import { startHeartbeat } from '../transport/heartbeat.js'
 import type { LocalWindow } from './record.js'
 import { compact } from './compact.js'
@@ -30,7 +30,7 @@ export function sendHello(rt: Runtime): void {
   // another tab meanwhile) finds the chat the first one started instead of starting a second.
   const start = decision.kind === 'new' ? writeRecord(rt, (r) => ({ ...r, start: r.start ?? newClientId() })).start : undefined
   rt._decision = decision
-  rt._phase = 'hello-sent'
+  setPhase(rt, 'hello-sent')
   const { widgetId, customer } = rt._options
   // A declined offer (or reconnection turned off) is said in the hello, so the server does not offer again.
   const declined = rt._choice?.kind === 'new' || rt._options.reconnect === 'off'
@@ -84,7 +84,7 @@ export function startSessionHeartbeat(rt: Runtime): void {
 export function reconnectNow(rt: Runtime): void {
   if (rt._phase === 'destroyed' || rt._phase === 'ended' || !rt._transport) return
   dropSession(rt)
-  rt._phase = 'connecting'
+  setPhase(rt, 'connecting')
   setConnection(rt, rt._everConnected ? 'reconnecting' : 'connecting')
   rt._transport.replace()
 }

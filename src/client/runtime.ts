@@ -132,3 +132,26 @@ export const LIVE: readonly Phase[] = ['connecting', 'hello-sent', 'prompt', 're
 
 /** Phases in which there is nothing to reconnect. */
 export const DORMANT: readonly Phase[] = ['idle', 'ended', 'destroyed']
+
+/**
+ * The phases a phase may only be entered from; a phase not listed may be entered from any but
+ * `destroyed`, which is final. `ready` and `prompt` answer a hello; a hello goes out from a socket
+ * just opened, a resent hello, or the customer's answer to the R10 prompt.
+ */
+const ENTERED_FROM: Partial<Record<Phase, readonly Phase[]>> = {
+  idle: [],
+  ready: ['hello-sent'],
+  prompt: ['hello-sent'],
+  'hello-sent': ['connecting', 'hello-sent', 'prompt'],
+}
+
+/**
+ * Every change of phase passes through here; a move the table does not allow is refused (false)
+ * and leaves the phase as it was.
+ */
+export function setPhase(rt: Runtime, next: Phase): boolean {
+  const from = ENTERED_FROM[next]
+  if (rt._phase === 'destroyed' || (from && !from.includes(rt._phase))) return false
+  rt._phase = next
+  return true
+}

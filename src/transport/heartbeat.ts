@@ -13,8 +13,6 @@ export interface HeartbeatOptions {
   ping(t: number): void
   /** The socket is dead (half-open): replace it. */
   dead(): void
-  /** A tick came much later than planned: timers were throttled or the page slept. */
-  slept?(gapMs: number): void
 }
 
 /** Application heartbeat of one session (one socket, after `welcome`). */
@@ -30,9 +28,8 @@ export interface Heartbeat {
  * Ping every `intervalMs`; when no frame at all arrives within `timeoutMs` of a ping, call `dead`.
  * Browsers keep a WebSocket OPEN when the network silently goes away, so this is what notices a
  * half-open socket. Detection bound while the page is visible: `intervalMs + timeoutMs` (15 s +
- * 5 s with the defaults). Hidden pages throttle timers, so each tick also compares `now()` with the
- * previous tick: a gap larger than `intervalMs + timeoutMs` means the page slept, and liveness is
- * checked at once (overdue pings are judged by elapsed time, not by a timer firing).
+ * 5 s with the defaults). Hidden pages throttle timers and frozen pages stop them, so an overdue
+ * ping is judged by elapsed time (`now()` deltas) at the next tick, not by a timer firing on time.
  *
  * @example
  * ```ts
@@ -44,7 +41,6 @@ export interface Heartbeat {
 export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   const { clock, intervalMs, timeoutMs } = options
   let pingAt: number | undefined
-  let lastTick = clock.now()
   let stopped = false
   let cancelTick = (): void => {}
   let cancelDeadline = (): void => {}
@@ -66,10 +62,6 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
     cancelDeadline = clock.setTimeout(check, timeoutMs)
   }
   const tick = (): void => {
-    const now = clock.now()
-    const gap = now - lastTick
-    lastTick = now
-    if (gap > intervalMs + timeoutMs) options.slept?.(gap)
     check()
     if (!stopped) cancelTick = clock.setTimeout(tick, intervalMs)
   }

@@ -59,9 +59,6 @@ describe('decideStart: resume or new', () => {
     expect(decideStart(record, T + GRACE + 1, { ...ctx, reconnect: 'off' })).toMatchObject({ kind: 'new' })
   })
 
-  it('forceNew names the stored conversation as previous', () => {
-    expect(decideStart(stored(), T + 1, { ...ctx, forceNew: true })).toEqual({ kind: 'new', previous: { conversationId: 'c1', token: 'tok' } })
-  })
 })
 
 describe('clock safety: a wrong but steady client clock', () => {
