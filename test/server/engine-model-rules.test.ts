@@ -16,7 +16,7 @@ import { deadlinesFor, tick } from '../../src/server/engine/tick.js'
 import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep } from '../../src/server/engine/agent-actions.js'
 import { agentBack, agentGone, canReconnect, customerEnd, reopen } from '../../src/server/engine/transitions.js'
 import type { AgentRecord, Conversation, EngineConfig, Step } from '../../src/server/engine/types.js'
-import { stepOf, withTick } from '../../src/server/service.js'
+import { stepOf, withTick } from '../../src/server/runner/service.js'
 import { config, opened } from './engine-fixtures.js'
 import { RulesModel, type ModelConfig } from './engine-rules-model.js'
 

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest'
 import type { Deadline } from '../../src/server/engine/types.js'
-import { DeadlineScheduler } from '../../src/server/scheduler.js'
+import { DeadlineScheduler } from '../../src/server/runner/scheduler.js'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
 import { waitFor } from './raw.js'
 

@@ -9,10 +9,30 @@ import { PROTOCOL_VERSION, type HelloFrame, type WelcomeFrame } from '../../prot
 import { decideEnded, decideHello, type HelloDecision, type HelloFacts } from '../engine/hello.js'
 import { openConnectionCount } from '../engine/presence.js'
 import { canReconnect, createConversation, isLive, reopen } from '../engine/transitions.js'
-import type { Conversation } from '../engine/types.js'
-import { stepOf } from '../service.js'
-import type { CustomerConnection } from './customer-session.js'
+import type { Conversation, Step } from '../engine/types.js'
+import type { TransactResult } from '../store/types.js'
+import { stepOf } from '../runner/service.js'
+import type { ErrorCode } from '../../protocol/codes.js'
+import type { ServerToCustomerFrame } from '../../protocol/frames.js'
+import type { ServerContext } from './context.js'
 import { hashToken, newConversationId, newToken, tokenMatches } from './tokens.js'
+
+/** What a `hello` needs of the customer socket it came on. */
+export interface HelloSocket {
+  readonly id: string
+  readonly ctx: ServerContext
+  tabId: string | undefined
+  readonly conversationId: string | undefined
+  send(frame: ServerToCustomerFrame): void
+  refuse(code: ErrorCode, message: string, options?: { ref?: string; fatal?: boolean }): void
+  /** Counts a new conversation against the socket's address; false (refused, and said so) past the limit. */
+  mayStartChat(): boolean
+  run(id: string, op: (conv: Conversation, now: number) => Step | null): Promise<TransactResult | undefined>
+  /** The record with this socket heard at `now`. */
+  heardIn(conv: Conversation, now: number): Conversation
+  /** Binds the socket to `conv` and replays the items after `afterSeq`. */
+  attach(conv: Conversation, afterSeq: number): Promise<void>
+}
 
 /** Customers who give no details share this one record rather than holding an empty one each. */
 const NO_DETAILS: Conversation['customer'] = Object.freeze({})
@@ -21,7 +41,7 @@ const NO_DETAILS: Conversation['customer'] = Object.freeze({})
 type NewChatContext = Omit<Extract<HelloDecision, { kind: 'new-chat' }>, 'kind'>
 
 /** Handles a `hello` frame on `conn`: reads what it names, lets the engine decide, carries it out. */
-export async function handleHello(conn: CustomerConnection, hello: HelloFrame): Promise<void> {
+export async function handleHello(conn: HelloSocket, hello: HelloFrame): Promise<void> {
   if (conn.conversationId !== undefined) return conn.refuse('already-started', 'this connection already has a conversation', { ref: 'hello' })
   if (hello.v !== PROTOCOL_VERSION) {
     return conn.refuse('unsupported-version', `protocol version ${hello.v} is not supported`, { fatal: true })
@@ -38,7 +58,7 @@ export async function handleHello(conn: CustomerConnection, hello: HelloFrame): 
   return carryOut(conn, hello, facts, decideHello(facts, conn.ctx.now(), conn.ctx.config))
 }
 
-async function carryOut(conn: CustomerConnection, hello: HelloFrame, facts: HelloFacts, decision: HelloDecision): Promise<void> {
+async function carryOut(conn: HelloSocket, hello: HelloFrame, facts: HelloFacts, decision: HelloDecision): Promise<void> {
   const conv = facts.conversation
   switch (decision.kind) {
     case 'new-chat':
@@ -57,7 +77,7 @@ async function carryOut(conn: CustomerConnection, hello: HelloFrame, facts: Hell
 }
 
 /** The time rules applied now rather than when the deadline fires. */
-async function bringUpToDate(conn: CustomerConnection, conv: Conversation): Promise<Conversation> {
+async function bringUpToDate(conn: HelloSocket, conv: Conversation): Promise<Conversation> {
   // The runner applies the time rules after every operation, even one that changes nothing.
   const result = await conn.run(conv.id, () => null)
   return result?.conversation ?? conv
@@ -68,7 +88,7 @@ function named(hello: HelloFrame): string {
   return (hello.resume ?? hello.previous)?.token ?? ''
 }
 
-async function resume(conn: CustomerConnection, conv: Conversation, hello: HelloFrame, facts: HelloFacts): Promise<void> {
+async function resume(conn: HelloSocket, conv: Conversation, hello: HelloFrame, facts: HelloFacts): Promise<void> {
   if (tooManyConnections(conn, conv)) return
   const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
   const current = result?.conversation ?? conv
@@ -81,7 +101,7 @@ async function resume(conn: CustomerConnection, conv: Conversation, hello: Hello
   await welcome(conn, current, { resumed: true }, Math.min(lastSeq, current.lastSeq), named(hello))
 }
 
-async function reconnect(conn: CustomerConnection, conv: Conversation, hello: HelloFrame): Promise<void> {
+async function reconnect(conn: HelloSocket, conv: Conversation, hello: HelloFrame): Promise<void> {
   const { config } = conn.ctx
   const result = await conn.run(conv.id, (c, now) =>
     canReconnect(c, now, config) ? { ...reopen(conn.heardIn(c, now), now, config) } : null,
@@ -93,7 +113,7 @@ async function reconnect(conn: CustomerConnection, conv: Conversation, hello: He
   await welcome(conn, result.conversation, { resumed: true, reconnected: true }, afterSeq, named(hello))
 }
 
-async function newChat(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext): Promise<void> {
+async function newChat(conn: HelloSocket, hello: HelloFrame, context: NewChatContext): Promise<void> {
   const { store, service } = conn.ctx
   const token = hello.start ?? newToken()
   const id = newConversationId(hello.start)
@@ -122,7 +142,7 @@ async function newChat(conn: CustomerConnection, hello: HelloFrame, context: New
  * The same start again (its welcome was lost): the chat it created, from its first item, while it
  * is live; once ended, a new chat like any other.
  */
-async function startAgain(conn: CustomerConnection, hello: HelloFrame, context: NewChatContext, conv: Conversation, extra: Partial<WelcomeFrame>): Promise<void> {
+async function startAgain(conn: HelloSocket, hello: HelloFrame, context: NewChatContext, conv: Conversation, extra: Partial<WelcomeFrame>): Promise<void> {
   if (!tokenMatches(hello.start ?? '', conv.tokenHash)) return newChat(conn, { ...hello, start: undefined }, { reason: 'token-invalid' })
   const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
   const current = result?.conversation ?? conv
@@ -132,7 +152,7 @@ async function startAgain(conn: CustomerConnection, hello: HelloFrame, context: 
 
 /** Sends `welcome` then the items after `afterSeq`. */
 async function welcome(
-  conn: CustomerConnection,
+  conn: HelloSocket,
   conv: Conversation,
   extra: Partial<WelcomeFrame>,
   afterSeq: number,
@@ -157,7 +177,7 @@ async function welcome(
   await conn.attach(conv, afterSeq)
 }
 
-function tooManyConnections(conn: CustomerConnection, conv: Conversation): boolean {
+function tooManyConnections(conn: HelloSocket, conv: Conversation): boolean {
   const max = conn.ctx.options.limits.maxConnectionsPerConversation
   if (openConnectionCount(conv) < max) return false
   conn.refuse('too-many-connections', `more than ${max} connections for one conversation`, { fatal: true })

@@ -4,16 +4,16 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import WebSocket, { WebSocketServer } from 'ws'
-import { AgentConnection } from './agent-session.js'
+import { AgentSocket } from './agent-socket.js'
 import type { ServerContext } from './context.js'
-import { CustomerConnection } from './customer-session.js'
+import { CustomerSocket } from './customer-socket.js'
 import { clientAddress } from './new-chat-limit.js'
 import { originAllowed } from './origin.js'
-import { agentConnectionId } from './agent-presence.js'
+import { agentConnectionId } from '../runner/agent-presence.js'
 import { newConnectionId } from './tokens.js'
 
 /** Every open connection, for the dead-socket sweep and close(). */
-export type AnyConnection = CustomerConnection | AgentConnection
+export type AnyConnection = CustomerSocket | AgentSocket
 
 /** The open connections, by their socket. */
 export type Connections = Map<WebSocket, AnyConnection>
@@ -102,7 +102,7 @@ function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints
 }
 
 function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, address: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
-  const conn = path === '/v1/agent' ? new AgentConnection(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerConnection(newConnectionId(), ws, ctx, address)
+  const conn = path === '/v1/agent' ? new AgentSocket(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerSocket(newConnectionId(), ws, ctx, address)
   const allowed = originAllowed(ctx.options.allowedOrigins, origin)
   if (ctx.closing || !allowed) {
     endpoints.refused.add(ws)

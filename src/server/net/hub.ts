@@ -5,14 +5,13 @@ import type { TranscriptItem } from '../../protocol/frames.js'
 import { presenceOf } from '../engine/presence.js'
 import type { Conversation, EngineConfig } from '../engine/types.js'
 import type { BusMessage } from '../store/types.js'
-import type { AgentConnection } from './agent-session.js'
-import type { CustomerConnection } from './customer-session.js'
+import type { AgentPeer, CustomerPeer } from './peers.js'
 import { Registry } from './registry.js'
 
 /** Registry of local connections. @example hub.deliver({ type: 'routing' }) */
 export class Hub {
-  readonly customers = new Registry<CustomerConnection>()
-  readonly agents = new Registry<AgentConnection>()
+  readonly customers = new Registry<CustomerPeer>()
+  readonly agents = new Registry<AgentPeer>()
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
 
@@ -21,24 +20,24 @@ export class Hub {
     private readonly now: () => number,
   ) {}
 
-  addCustomer(conversationId: string, conn: CustomerConnection): void {
+  addCustomer(conversationId: string, conn: CustomerPeer): void {
     this.customers.add(conversationId, conn)
   }
 
-  removeCustomer(conversationId: string, conn: CustomerConnection): void {
+  removeCustomer(conversationId: string, conn: CustomerPeer): void {
     this.customers.remove(conversationId, conn)
   }
 
-  addAgent(agentId: string, conn: AgentConnection): void {
+  addAgent(agentId: string, conn: AgentPeer): void {
     this.agents.add(agentId, conn)
   }
 
-  removeAgent(agentId: string, conn: AgentConnection): void {
+  removeAgent(agentId: string, conn: AgentPeer): void {
     this.agents.remove(agentId, conn)
   }
 
   /** All local agent connections. */
-  allAgents(): AgentConnection[] {
+  allAgents(): AgentPeer[] {
     return this.agents.all()
   }
 
@@ -70,8 +69,8 @@ export class Hub {
   }
 
   /** Agent connections that follow `conv`: its assigned agent (before and after) and those offered it. */
-  private agentsFor(conv: Conversation, previous: Conversation | undefined): Set<AgentConnection> {
-    const out = new Set<AgentConnection>()
+  private agentsFor(conv: Conversation, previous: Conversation | undefined): Set<AgentPeer> {
+    const out = new Set<AgentPeer>()
     for (const id of [conv.agent?.id, previous?.agent?.id]) {
       if (id) for (const a of this.agents.get(id)) out.add(a)
     }

@@ -3,12 +3,12 @@
  * (deadlines, fan-out, operator events). Every state change on the server goes through here.
  */
 import type { Emitter } from 'nanoevents'
-import type { TranscriptItem } from '../protocol/frames.js'
-import type { ServerEvents } from './engine/events.js'
-import { routingChanged } from './engine/routing.js'
-import { deadlinesFor, tick } from './engine/tick.js'
-import type { Conversation, Deadline, EngineConfig, Step } from './engine/types.js'
-import type { Schedule, Store, TransactResult } from './store/types.js'
+import type { TranscriptItem } from '../../protocol/frames.js'
+import type { ServerEvents } from '../engine/events.js'
+import { routingChanged } from '../engine/routing.js'
+import { deadlinesFor, tick } from '../engine/tick.js'
+import type { Conversation, Deadline, EngineConfig, Step } from '../engine/types.js'
+import type { Schedule, Store, TransactResult } from '../store/types.js'
 
 /** An engine operation on one conversation: `null` changes nothing (time rules still apply). */
 export type Operation = (conversation: Conversation, now: number) => Step | null

@@ -17,16 +17,17 @@ import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep, agentMessageSt
 import { eligibleAgents } from '../engine/routing.js'
 import type { Conversation } from '../engine/types.js'
 import { findAgent, type AgentIdentity } from './agent-auth.js'
-import { agentBackEverywhere, agentGoneEverywhere } from './agent-presence.js'
+import { agentBackEverywhere, agentGoneEverywhere } from '../runner/agent-presence.js'
+import { currentLoads } from '../runner/loads.js'
 import { Connection, type Side } from './connection.js'
 import { skipsAhead, unsent } from './delivery.js'
-import { currentLoads } from './routing-runner.js'
+import type { AgentPeer } from './peers.js'
 import { snapshotOf } from './snapshot.js'
 
 type Targeted = Exclude<AgentFrame, AuthFrame | { type: 'ping' }>
 
-/** An agent connection. */
-export class AgentConnection extends Connection<ServerToAgentFrame> {
+/** An agent console's socket. */
+export class AgentSocket extends Connection<ServerToAgentFrame> implements AgentPeer {
   /** Set once `ready` is out. */
   agent: AgentIdentity | undefined
   /** Set once registered (during auth), so a close mid-auth still cleans up. */

@@ -6,7 +6,7 @@
  * console had closed.
  */
 import { agentBack, agentGone } from '../engine/transitions.js'
-import type { ServerContext } from './context.js'
+import type { ServerContext } from '../net/context.js'
 
 /** The id of a new agent connection on this process (joined, not a template: one flat string, see tokens.ts). */
 export function agentConnectionId(ctx: ServerContext, connectionId: string): string {

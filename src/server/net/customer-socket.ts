@@ -10,14 +10,15 @@ import { customerMessage } from '../engine/messages.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
 import type { Conversation, Step } from '../engine/types.js'
 import type { RecordedAck } from '../store/types.js'
-import { stepOf } from '../service.js'
+import { stepOf } from '../runner/service.js'
 import { Connection, type Side } from './connection.js'
 import type { ServerContext } from './context.js'
 import { handleHello } from './customer-hello.js'
 import { skipsAhead, unsent } from './delivery.js'
+import type { CustomerPeer } from './peers.js'
 
-/** A customer connection. */
-export class CustomerConnection extends Connection<ServerToCustomerFrame> {
+/** A customer's socket (one tab's). Not the engine's `CustomerConnection`, the record of it. */
+export class CustomerSocket extends Connection<ServerToCustomerFrame> implements CustomerPeer {
   // Every field starts set (to undefined if need be) so V8 keeps them all inside the object.
   tabId: string | undefined = undefined
   conversationId: string | undefined = undefined

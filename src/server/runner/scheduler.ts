@@ -3,8 +3,8 @@
  * other processes fire too. Due-ness is decided by the clock, never by counting timer runs (timers
  * drift and hidden hosts throttle them).
  */
-import type { Deadline } from './engine/types.js'
-import type { Store } from './store/types.js'
+import type { Deadline } from '../engine/types.js'
+import type { Store } from '../store/types.js'
 
 /** What the scheduler needs from the server. */
 export interface SchedulerDeps {

@@ -2,23 +2,12 @@
  * Turns the pure routing decision into frames for this process's agent connections: `offer` for
  * new offers, `offer-withdrawn` for withdrawn ones, `capacity` when capacity in use changed.
  */
-import { capacityUsed, computeOffers, type AgentLoad } from '../engine/routing.js'
+import { computeOffers } from '../engine/routing.js'
 import type { Conversation } from '../engine/types.js'
-import type { AgentConnection } from './agent-session.js'
-import type { ServerContext } from './context.js'
-import { snapshotOf } from './snapshot.js'
-
-/** Current load of every known agent, derived from the conversations assigned to it. */
-export async function currentLoads(ctx: ServerContext): Promise<{ loads: AgentLoad[]; open: Conversation[] }> {
-  const [open, assigned, agents] = await Promise.all([
-    ctx.store.listConversations({ statuses: ['open'] }),
-    ctx.store.listConversations({ statuses: ['active', 'wrap-up'] }),
-    ctx.store.listAgents(),
-  ])
-  const now = ctx.now()
-  const loads = agents.map((agent) => ({ agent, used: capacityUsed(agent.id, assigned, now, ctx.config.wrapUpCapacity) }))
-  return { loads, open }
-}
+import type { AgentPeer } from '../net/peers.js'
+import type { ServerContext } from '../net/context.js'
+import { snapshotOf } from '../net/snapshot.js'
+import { currentLoads } from './loads.js'
 
 /**
  * Recomputes offers; runs are serialised and coalesced (a request during a run causes one more run).
@@ -69,7 +58,7 @@ export class RoutingRunner {
     }
   }
 
-  private async update(conn: AgentConnection, wanted: string[], byId: Map<string, Conversation>): Promise<void> {
+  private async update(conn: AgentPeer, wanted: string[], byId: Map<string, Conversation>): Promise<void> {
     for (const id of [...conn.offered]) {
       if (wanted.includes(id)) continue
       conn.offered.delete(id)

@@ -1,0 +1,32 @@
+/**
+ * What the hub and routing need of this process's sockets. The sockets implement these; the hub and
+ * routing know only these, so nothing that delivers to a socket imports the socket's own code.
+ */
+import type { ServerToAgentFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
+import type { AgentIdentity } from './agent-auth.js'
+
+/** A customer socket bound to a conversation. */
+export interface CustomerPeer {
+  /** Sends recorded items in order, each at most once. */
+  deliver(items: readonly TranscriptItem[]): void
+  /** The store's fan-out was down: read again what it shows. */
+  resync(): void
+  send(frame: ServerToCustomerFrame): void
+}
+
+/** An agent console's socket. */
+export interface AgentPeer {
+  readonly id: string
+  /** Set once its `ready` is out. */
+  readonly agent: AgentIdentity | undefined
+  readonly closed: boolean
+  /** Open conversations offered on it. */
+  readonly offered: Set<string>
+  deliver(conversationId: string, items: readonly TranscriptItem[]): void
+  resync(): void
+  send(frame: ServerToAgentFrame): void
+  /** Starts following a conversation from `seq` (its snapshot was sent up to there). */
+  follow(conversationId: string, seq: number): void
+  /** Sends `capacity` when it changed. */
+  capacity(used: number, total: number): void
+}
