@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import { createAgent, AgentError, type Agent, type AgentConversation } from '../../src/agent/index.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { startProxy, type Proxy } from '../helpers/proxy.js'
-import { customer, type Raw } from '../server/raw.js'
+import { customer, type Raw } from '../helpers/raw.js'
 
 let server: StartedServer
 let proxy: Proxy | undefined

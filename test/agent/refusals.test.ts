@@ -7,7 +7,7 @@ import { MemoryStore } from '../../src/server/store/memory-store.js'
 import type { Mutator, Schedule, TransactResult } from '../../src/server/store/types.js'
 import { StoreUnavailableError } from '../../src/server/store/unavailable.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { customer, type Raw } from '../server/raw.js'
+import { customer, type Raw } from '../helpers/raw.js'
 
 /** Fails the writes of agent messages with the given texts: `down` as an outage (once each), `bug` as a bug. */
 class FailingStore extends MemoryStore {

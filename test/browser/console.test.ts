@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
-import { customer, type Raw } from '../server/raw.js'
+import { customer, type Raw } from '../helpers/raw.js'
 import { agentAccepts, startScenario, type Scenario } from './harness.js'
 
 let browser: Browser

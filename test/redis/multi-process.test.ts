@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createAgent, type Agent } from '../../src/agent/index.js'
 import { createServer, type HoldlineServer, type ServerOptions } from '../../src/server/index.js'
-import { customer, waitFor, type Raw } from '../server/raw.js'
+import { customer, waitFor, type Raw } from '../helpers/raw.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 const GRACE = 1_500

@@ -8,7 +8,7 @@ import { afterEach, expect, test } from 'vitest'
 import { createRedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { customer, waitFor, type Raw } from '../server/raw.js'
+import { customer, waitFor, type Raw } from '../helpers/raw.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 let redis: RunningRedis | undefined

@@ -8,7 +8,7 @@ import type { Conversation, Step } from '../../src/server/engine/types.js'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage, Store } from '../../src/server/store/types.js'
-import { waitFor } from '../server/raw.js'
+import { waitFor } from '../helpers/raw.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 let redis: RunningRedis

@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { main } from '../../src/server/cli.js'
-import { Raw, waitFor } from './raw.js'
+import { Raw, waitFor } from '../helpers/raw.js'
 
 function io() {
   const out: string[] = []

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createTransport, type Transport, type WebSocketClass } from '../../src/transport/transport.js'
-import { waitFor } from '../server/raw.js'
+import { waitFor } from '../helpers/raw.js'
 
 const held: Socket[] = []
 const silent = createServer((socket) => held.push(socket))

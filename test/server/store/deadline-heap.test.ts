@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { DeadlineHeap } from '../../src/server/store/deadline-heap.js'
-import { DEADLINE_KINDS, type Deadline } from '../../src/server/engine/types.js'
+import { DeadlineHeap } from '../../../src/server/store/deadline-heap.js'
+import { DEADLINE_KINDS, type Deadline } from '../../../src/server/engine/types.js'
 
 const d = (conversationId: string, at: number, kind: Deadline['kind'] = 'grace'): Deadline => ({ conversationId, kind, at })
 

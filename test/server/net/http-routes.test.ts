@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, Raw, waitFor } from './raw.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, Raw, waitFor } from '../../helpers/raw.js'
 
 const root = mkdtempSync(join(tmpdir(), 'holdline-static-'))
 const examples = join(root, 'examples')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { activeChat as activeChatOf, agent, customer, Raw, waitFor, type Frame } from './raw.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { activeChat as activeChatOf, agent, customer, Raw, waitFor, type Frame } from '../../helpers/raw.js'
 
 let s: StartedServer | undefined
 const opened: Raw[] = []

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { connectionClosed, heard, presenceOf, tabAway } from '../../src/server/engine/presence.js'
-import { deadlinesFor, tick } from '../../src/server/engine/tick.js'
-import { accept } from '../../src/server/engine/transitions.js'
-import { ANA, DEAD, GRACE, HEARTBEAT, Log, config, opened } from './engine-fixtures.js'
+import { connectionClosed, heard, presenceOf, tabAway } from '../../../src/server/engine/presence.js'
+import { deadlinesFor, tick } from '../../../src/server/engine/tick.js'
+import { accept } from '../../../src/server/engine/transitions.js'
+import { ANA, DEAD, GRACE, HEARTBEAT, Log, config, opened } from './fixtures.js'
 
 const cfg = config()
 

@@ -3,9 +3,9 @@
  * restart counts from the restart and the next process does not take dead sockets for live ones.
  */
 import { expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { startServer } from '../helpers/server.js'
-import { agent, customer } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { startServer } from '../../helpers/server.js'
+import { agent, customer } from '../../helpers/raw.js'
 
 test('close() leaves no customer or agent connection recorded in a store that outlives it', async () => {
   const store = new MemoryStore()

@@ -1,7 +1,7 @@
 import WebSocket from 'ws'
 import { afterEach, expect, test } from 'vitest'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, Raw, type Frame } from './raw.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, Raw, type Frame } from '../../helpers/raw.js'
 
 let s: StartedServer | undefined
 afterEach(async () => {

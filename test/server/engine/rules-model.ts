@@ -5,7 +5,7 @@
  * when the wrap-up policy says so. Nothing here calls the engine, so a disagreement points at one
  * of the two.
  */
-import type { EngineConfig } from '../../src/server/engine/types.js'
+import type { EngineConfig } from '../../../src/server/engine/types.js'
 
 export type ModelConfig = Pick<
   EngineConfig,

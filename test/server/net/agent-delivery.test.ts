@@ -4,9 +4,9 @@
  * get every item, with no hole in its transcript.
  */
 import { afterEach, expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, type Frame, type Raw } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, type Frame, type Raw } from '../../helpers/raw.js'
 
 /** Transcripts read as slowly as from a networked store, once asked to: routing's offer snapshots lag. */
 class DistantTranscripts extends MemoryStore {

@@ -4,9 +4,9 @@
  * reads as slowly as a networked one, so that both accepts read the capacity before either takes it.
  */
 import { afterEach, expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, type Raw } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, type Raw } from '../../helpers/raw.js'
 
 /** The memory store with a networked store's read latency. */
 class DistantStore extends MemoryStore {

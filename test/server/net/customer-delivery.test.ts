@@ -4,10 +4,10 @@
  * next reconnect. The next item delivered shows the gap, and the missed ones are read and sent first.
  */
 import { afterEach, expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import type { BusMessage } from '../../src/server/store/types.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { activeChat, type Frame, type Raw } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import type { BusMessage } from '../../../src/server/store/types.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { activeChat, type Frame, type Raw } from '../../helpers/raw.js'
 
 /** Loses the next publish of a change, once asked to. */
 class LossyBus extends MemoryStore {

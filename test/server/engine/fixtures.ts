@@ -2,10 +2,10 @@
  * Helpers for the pure engine tests: a config with the product defaults, a conversation factory, and
  * a tiny runner that folds steps and numbers drafts the way a store does.
  */
-import { AUTOMATED_MESSAGES } from '../../src/protocol/messages.js'
-import { createConversation } from '../../src/server/engine/transitions.js'
-import { tick } from '../../src/server/engine/tick.js'
-import type { Conversation, Draft, EngineConfig, Step } from '../../src/server/engine/types.js'
+import { AUTOMATED_MESSAGES } from '../../../src/protocol/messages.js'
+import { createConversation } from '../../../src/server/engine/transitions.js'
+import { tick } from '../../../src/server/engine/tick.js'
+import type { Conversation, Draft, EngineConfig, Step } from '../../../src/server/engine/types.js'
 
 export const HEARTBEAT = 15_000
 export const GRACE = 180_000

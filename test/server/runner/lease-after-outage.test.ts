@@ -4,9 +4,9 @@
  * agents for gone (R11 for every chat they hold) on its first sweep after the outage.
  */
 import { afterEach, expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { waitFor } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { waitFor } from '../../helpers/raw.js'
 
 /** Lease calls fail while `down`; renewals that got through are counted per process. */
 class UnreachableStore extends MemoryStore {

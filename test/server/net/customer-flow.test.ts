@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, Raw, type Frame } from './raw.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, Raw, type Frame } from '../../helpers/raw.js'
 
 let s: StartedServer
 const open: Raw[] = []

@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from 'vitest'
-import type { Deadline } from '../../src/server/engine/types.js'
-import { DeadlineScheduler } from '../../src/server/runner/scheduler.js'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { waitFor } from './raw.js'
+import type { Deadline } from '../../../src/server/engine/types.js'
+import { DeadlineScheduler } from '../../../src/server/runner/scheduler.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { waitFor } from '../../helpers/raw.js'
 
 let scheduler: DeadlineScheduler | undefined
 afterEach(() => scheduler?.stop())

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { StoreUnavailableError } from '../../src/server/store/unavailable.js'
-import type { Mutator, Schedule, TransactResult } from '../../src/server/store/types.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, Raw, type Frame } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { StoreUnavailableError } from '../../../src/server/store/unavailable.js'
+import type { Mutator, Schedule, TransactResult } from '../../../src/server/store/types.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, Raw, type Frame } from '../../helpers/raw.js'
 
 /** A memory store whose writes fail while `failing` is set. */
 class FlakyStore extends MemoryStore {

@@ -1,8 +1,8 @@
 /** decideHello: the server's one answer to every hello, as a table. */
 import { describe, expect, it } from 'vitest'
-import { decideHello, type HelloDecision, type HelloFacts } from '../../src/server/engine/hello.js'
-import type { Conversation } from '../../src/server/engine/types.js'
-import { config, opened } from './engine-fixtures.js'
+import { decideHello, type HelloDecision, type HelloFacts } from '../../../src/server/engine/hello.js'
+import type { Conversation } from '../../../src/server/engine/types.js'
+import { config, opened } from './fixtures.js'
 
 const NOW = 1_000_000
 const live = opened(NOW - 5_000)

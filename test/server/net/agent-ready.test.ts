@@ -4,10 +4,10 @@
  * customer's presence as it is, not as the snapshot caught it.
  */
 import { afterEach, expect, test } from 'vitest'
-import type { ConversationFilter } from '../../src/server/store/types.js'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, Raw, waitFor } from './raw.js'
+import type { ConversationFilter } from '../../../src/server/store/types.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, Raw, waitFor } from '../../helpers/raw.js'
 
 /** The memory store, with a moment to act in right after the agent's own conversations are read. */
 class PausingStore extends MemoryStore {

@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { connectionClosed, deadAfterMs, heard, tabAway } from '../../src/server/engine/presence.js'
-import { tick } from '../../src/server/engine/tick.js'
-import { accept, customerEnd } from '../../src/server/engine/transitions.js'
-import type { Conversation, Step } from '../../src/server/engine/types.js'
-import { ANA, config, opened } from './engine-fixtures.js'
+import { connectionClosed, deadAfterMs, heard, tabAway } from '../../../src/server/engine/presence.js'
+import { tick } from '../../../src/server/engine/tick.js'
+import { accept, customerEnd } from '../../../src/server/engine/transitions.js'
+import type { Conversation, Step } from '../../../src/server/engine/types.js'
+import { ANA, config, opened } from './fixtures.js'
 
 const cfg = config({ graceMs: 10_000, heartbeatMs: 1_000, openAutoCloseMs: 1e12, wrapUpAutoCloseMs: 1e12 })
 const DEAD = deadAfterMs(cfg)

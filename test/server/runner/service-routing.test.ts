@@ -1,12 +1,12 @@
 import { createNanoEvents } from 'nanoevents'
 import { describe, expect, it } from 'vitest'
-import type { ServerEvents } from '../../src/server/engine/events.js'
-import { heard } from '../../src/server/engine/presence.js'
-import { accept, transition } from '../../src/server/engine/transitions.js'
-import { ConversationService } from '../../src/server/runner/service.js'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import type { BusMessage } from '../../src/server/store/types.js'
-import { ANA, config, opened } from './engine-fixtures.js'
+import type { ServerEvents } from '../../../src/server/engine/events.js'
+import { heard } from '../../../src/server/engine/presence.js'
+import { accept, transition } from '../../../src/server/engine/transitions.js'
+import { ConversationService } from '../../../src/server/runner/service.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import type { BusMessage } from '../../../src/server/store/types.js'
+import { ANA, config, opened } from '../engine/fixtures.js'
 
 describe('ConversationService routing', () => {
   it('a change after a numbered wrap-up hold ended runs routing, even if the capacity deadline never fired', async () => {

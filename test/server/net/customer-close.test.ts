@@ -7,10 +7,10 @@
  * longer than the window (0.3 s), so the chat would outlive it.
  */
 import { afterEach, expect, test } from 'vitest'
-import { MemoryStore } from '../../src/server/store/memory-store.js'
-import type { TransitionEvent } from '../../src/server/index.js'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { customer, Raw, waitFor } from './raw.js'
+import { MemoryStore } from '../../../src/server/store/memory-store.js'
+import type { TransitionEvent } from '../../../src/server/index.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { customer, Raw, waitFor } from '../../helpers/raw.js'
 
 /** Holds the next write back, once armed, until `release()`; `entered` says it has begun. */
 class HeldWrites extends MemoryStore {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { connectionClosed, heard } from '../../src/server/engine/presence.js'
-import { capacityUsed, computeOffers, unitsUsed, type AgentLoad } from '../../src/server/engine/routing.js'
-import { deadlinesFor, tick } from '../../src/server/engine/tick.js'
-import { accept, agentBack, agentGone, canReconnect, customerEnd, reopen, transition } from '../../src/server/engine/transitions.js'
-import type { AgentRecord, Conversation, WrapUpCapacity } from '../../src/server/engine/types.js'
-import { DEFAULTS, resolveOptions } from '../../src/server/options.js'
-import { ANA, GRACE, Log, config, opened } from './engine-fixtures.js'
+import { connectionClosed, heard } from '../../../src/server/engine/presence.js'
+import { capacityUsed, computeOffers, unitsUsed, type AgentLoad } from '../../../src/server/engine/routing.js'
+import { deadlinesFor, tick } from '../../../src/server/engine/tick.js'
+import { accept, agentBack, agentGone, canReconnect, customerEnd, reopen, transition } from '../../../src/server/engine/transitions.js'
+import type { AgentRecord, Conversation, WrapUpCapacity } from '../../../src/server/engine/types.js'
+import { DEFAULTS, resolveOptions } from '../../../src/server/options.js'
+import { ANA, GRACE, Log, config, opened } from './fixtures.js'
 
 const cfg = config()
 const active = (at = 0, id = 'c1'): Conversation => accept(opened(at, id), ANA, at, cfg).conversation

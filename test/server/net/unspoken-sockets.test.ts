@@ -1,7 +1,7 @@
 /** Sockets held open without speaking the protocol are closed; those that speak it are not. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { startServer, type StartedServer } from '../helpers/server.js'
-import { agent, customer, Raw } from './raw.js'
+import { startServer, type StartedServer } from '../../helpers/server.js'
+import { agent, customer, Raw } from '../../helpers/raw.js'
 
 let s: StartedServer | undefined
 const opened: Raw[] = []

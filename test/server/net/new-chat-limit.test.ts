@@ -1,7 +1,7 @@
 /** The per-address count of new conversations: pure arithmetic over the times it is given. */
 import type { IncomingMessage } from 'node:http'
 import { describe, expect, test } from 'vitest'
-import { clientAddress, NewChatLimit } from '../../src/server/net/new-chat-limit.js'
+import { clientAddress, NewChatLimit } from '../../../src/server/net/new-chat-limit.js'
 
 describe('NewChatLimit', () => {
   test('a burst, then one more per 60 s / perMinute; addresses count apart', () => {
