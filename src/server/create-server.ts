@@ -81,8 +81,12 @@ function mountsOf(o: ResolvedOptions): StaticMount[] {
   const mounts: StaticMount[] = []
   const dist = o.distRoot === undefined ? resolve(root, 'dist') : o.distRoot
   const examples = o.staticRoot === undefined ? resolve(root, 'examples') : o.staticRoot
-  if (dist !== false) mounts.push({ prefix: '/dist/', root: dist })
-  if (examples !== false) mounts.push({ prefix: '/', root: examples })
+  if (dist !== false) {
+    // See static-files.ts: a versioned URL names one build (cached for good), the plain one this build.
+    mounts.push({ prefix: `/dist/v${packageVersion()}/`, root: dist, cache: 'immutable' })
+    mounts.push({ prefix: '/dist/', root: dist, cache: 'short' })
+  }
+  if (examples !== false) mounts.push({ prefix: '/', root: examples, cache: 'revalidate' })
   return mounts
 }
 
@@ -175,6 +179,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     await Promise.race([Promise.all([...connections.values()].map((conn) => conn.drained())), delay(5_000)])
     for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
     await routing.idle()
+    // The clients answer the close (so the error frame and the acks before it are read), or are cut.
+    await Promise.race([socketsClosed([...connections.keys(), ...refused]), delay(1_000)])
     for (const ws of [...connections.keys(), ...refused]) ws.terminate()
     wss.close()
     // Browsers hold keep-alive connections open; waiting for them would make close() hang.
@@ -195,6 +201,12 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     on: (event, listener) => ctx.events.on(event, listener),
     close: () => (closed ??= shutdown()),
   }
+}
+
+/** Settles when every socket has closed. */
+function socketsClosed(sockets: ReadonlyArray<{ readyState: number; once(event: 'close', listener: () => void): unknown }>): Promise<unknown> {
+  // 3 is WebSocket.CLOSED.
+  return Promise.all(sockets.map((ws) => ws.readyState === 3 ? undefined : new Promise<void>((resolvePromise) => ws.once('close', () => resolvePromise()))))
 }
 
 function delay(ms: number): Promise<void> {

@@ -10,7 +10,8 @@ import { findAgent, isAdmin } from './agent-auth.js'
 import type { ServerContext } from './context.js'
 import { originAllowed } from './origin.js'
 import { apiViewOf } from './snapshot.js'
-import { serveStatic, type StaticMount } from './static-files.js'
+import { packageVersion } from '../package-info.js'
+import { serveStatic, versionRedirect, type StaticMount } from './static-files.js'
 import { tokenMatches } from './tokens.js'
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -44,6 +45,8 @@ async function route(ctx: ServerContext, mounts: StaticMount[], req: IncomingMes
   const api = /^\/api\/conversations\/([^/]+)$/.exec(path)
   if (api) return conversation(ctx, decodeURIComponent(api[1] ?? ''), req, res)
   if (path.startsWith('/api/') || path.startsWith('/v1/')) return json(res, 404, { error: 'not-found' })
+  const moved = mounts.length > 0 ? versionRedirect(path, packageVersion()) : undefined
+  if (moved) return void res.writeHead(302, { location: moved, 'cache-control': 'no-cache' }).end()
   if (await serveStatic(mounts, path, req, res)) return
   json(res, 404, { error: 'not-found' })
 }
