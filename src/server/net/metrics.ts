@@ -120,21 +120,13 @@ export class Metrics {
 }
 
 /**
- * prom-client's process metrics, less three gauges whose names end in `_total` (which promtool
- * rightly flags: only counters may), given back as `nodejs_active_resources` by type.
+ * prom-client's process metrics, less three gauges whose names end in `_total`, which promtool rightly
+ * flags (only counters may): their figures remain, by type, in `nodejs_active_handles`,
+ * `nodejs_active_requests` and `nodejs_active_resources`.
  */
 function defaultMetrics(prom: Prom, registry: PromClient.Registry): void {
   prom.collectDefaultMetrics({ register: registry })
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name)
-  new prom.Gauge({
-    name: 'nodejs_active_resources_count', help: 'Resources keeping the event loop alive, by type (process.getActiveResourcesInfo()).', labelNames: ['type'], registers: [registry],
-    collect() {
-      this.reset()
-      const counts = new Map<string, number>()
-      for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1)
-      for (const [type, n] of counts) this.set({ type }, n)
-    },
-  })
 }
 
 /** Gauges read from the shared store at each scrape: the same in every process (aggregate with max()). */
