@@ -45,7 +45,7 @@ async function route(ctx: ServerContext, mounts: StaticMount[], req: IncomingMes
   const api = /^\/api\/conversations\/([^/]+)$/.exec(path)
   if (api) return conversation(ctx, decodeURIComponent(api[1] ?? ''), req, res)
   if (path.startsWith('/api/') || path.startsWith('/v1/')) return json(res, 404, { error: 'not-found' })
-  const moved = mounts.length > 0 ? versionRedirect(path, packageVersion()) : undefined
+  const moved = mounts.some((m) => m.prefix === '/dist/') ? versionRedirect(path, packageVersion()) : undefined
   if (moved) return void res.writeHead(302, { location: moved, 'cache-control': 'no-cache' }).end()
   if (await serveStatic(mounts, path, req, res)) return
   json(res, 404, { error: 'not-found' })
