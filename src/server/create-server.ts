@@ -5,7 +5,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { createNanoEvents, type Unsubscribe } from 'nanoevents'
+import { createNanoEvents } from 'nanoevents'
 import { AUTOMATED_MESSAGES } from '../protocol/messages.js'
 import type { ServerEvents } from './engine/events.js'
 import { deadAfterMs } from './engine/presence.js'
@@ -31,6 +31,12 @@ import { ConversationService } from './service.js'
 import { MemoryStore } from './store/memory-store.js'
 import { createRedisStore } from './store/redis-store.js'
 import type { Store } from './store/types.js'
+
+/**
+ * Stops a subscription. Our own name for nanoevents' type, so that the declarations of
+ * `holdline/server` need nothing from nanoevents (an ES module, which CommonJS declarations cannot import).
+ */
+export type Unsubscribe = () => void
 
 /** A running server. */
 export interface HoldlineServer {

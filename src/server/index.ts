@@ -6,7 +6,7 @@
  * const server = await createServer({ port: 8080, agentTokens: { secret: 'ana' } })
  * console.log(server.url)
  */
-export { createServer, type HoldlineServer } from './create-server.js'
+export { createServer, type HoldlineServer, type Unsubscribe } from './create-server.js'
 export { DEFAULTS as SERVER_DEFAULTS, type ServerOptions, type AgentTokenConfig, type ServerClock, type NewChatsPerAddress } from './options.js'
 export type { ServerEvents, TransitionEvent, ItemEvent, ServerErrorEvent } from './engine/events.js'
 export type { Conversation, WrapUpCapacity, Deadline, DeadlineKind, AgentRecord, Draft, Step } from './engine/types.js'
