@@ -87,7 +87,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<Holdl
     return undefined
   }
   const base = server.url
-  logger.info(`  customer page: ${base}/\n  agent console: ${base}/agent.html${tokensHint(options)}`)
+  if (options.staticRoot !== false) {
+    logger.info(`  customer page: ${base}/`)
+    logger.info(`  agent console: ${base}/agent.html${tokensHint(options)}`)
+  }
   const stop = (signal: NodeJS.Signals): void => shutdown(server, logger, signal)
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

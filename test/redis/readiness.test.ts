@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from 'vitest'
 import type { ServerLogger } from '../../src/server/logger.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
-import { waitFor } from '../server/raw.js'
+import { customer, waitFor } from '../server/raw.js'
 import { startRedis, type RunningRedis } from './redis-server.js'
 
 let redis: RunningRedis | undefined
@@ -35,8 +35,14 @@ test('readiness follows Redis: 503 during an outage, 200 after; liveness stays 2
   expect(lines).toEqual([expect.stringMatching(new RegExp(`^info holdline \\S+ listening on ${url} \\(store ${redis.url};`))])
   expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ ready: true })
 
+  const c = await customer(url)
   await redis.stop()
   await waitFor(async () => (await status(`${url}/readyz`)) === 503)
+  // A frame that needs Redis: its error is logged in words that say what failed.
+  c.raw.send({ type: 'message', clientId: 'm1', text: 'during' })
+  await c.raw.next((f) => f.type === 'error' && f.ref === 'm1')
+  expect(lines).toContain('error customer:message: redis unreachable (The client is offline)')
+  c.raw.drop()
   expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ ready: false, reason: 'store-unavailable' })
   expect(await status(`${url}/healthz`)).toBe(200)
   const metrics = await (await fetch(`${url}/metrics`)).text()

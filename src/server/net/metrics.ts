@@ -32,7 +32,7 @@ const TRANSITION_REASONS: Record<TransitionReason, true> = {
 }
 
 /** Where server `error` events come from (the `area` label: the part of their context before ':'). */
-const ERROR_AREAS = ['customer', 'agent', 'refused', 'http', 'scheduler', 'agent-leases', 'listener', 'other'] as const
+const ERROR_AREAS = ['customer', 'agent', 'refused', 'http', 'routing', 'scheduler', 'agent-leases', 'listener', 'other'] as const
 
 const SIDES = ['customer', 'agent'] as const
 
