@@ -139,7 +139,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
   const endpoints = attachEndpoints(ctx, http, WebSocketServer)
-  const { wss, connections, refused, departed } = endpoints
+  const { wss } = endpoints
   // Alive in the store before any agent connects here, so no other process takes its agents for dead.
   const lease = leaseTiming(o.heartbeatMs)
   try {
@@ -154,20 +154,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   scheduler.start()
   const sweep = setInterval(() => sweepDead(ctx, endpoints), Math.min(o.heartbeatMs, 5_000))
   sweep.unref()
-  let leasing: Promise<void> | undefined
-  // Every lease lapses while the store is unreachable for longer than a lease, and the others' owners
-  // renew theirs within a round once it is back: judge them only a whole lease after our last failure,
-  // or the agents of every other process would be taken for gone after each long outage.
-  let failedAt = -Infinity
-  const leases = setInterval(() => {
-    leasing ??= sweepAgentLeases(ctx, lease.ttlMs, ctx.now() - failedAt >= lease.ttlMs)
-      .catch((error: unknown) => {
-        failedAt = ctx.now()
-        ctx.events.emit('error', { error, context: 'agent-leases' })
-      })
-      .finally(() => (leasing = undefined))
-  }, lease.everyMs)
-  leases.unref()
+  const leases = renewLeases(ctx, lease)
   const port = (http.address() as AddressInfo).port
   const host = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
@@ -177,24 +164,15 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     ctx.closing = true
     const httpClosed = new Promise<void>((r) => http.close(() => r()))
     clearInterval(sweep)
-    clearInterval(leases)
-    await leasing
+    await leases.stop()
     scheduler.stop()
-    // Writes in flight finish and are acknowledged before the sockets are told to go (bounded: a
-    // store that hangs must not hold the shutdown).
-    await Promise.race([Promise.all([...connections.values()].map((conn) => conn.drained())), delay(5_000)])
-    for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
-    await routing.idle()
-    // The clients answer the close (so the error frame and the acks before it are read), or are cut.
-    await Promise.race([socketsClosed([...connections.keys(), ...refused]), delay(1_000)])
-    for (const ws of [...connections.keys(), ...refused]) ws.terminate()
-    wss.close()
+    await closeSockets(endpoints, routing)
     // Browsers hold keep-alive connections open; waiting for them would make close() hang.
     http.closeAllConnections()
     await httpClosed
     // Record every departure before the store goes: the windows of a restart count from now, not
     // from when a later process notices the connections are dead.
-    await departed()
+    await endpoints.departed()
     unsubscribe()
     // A store passed in belongs to the caller (it may be shared with other servers).
     if (typeof o.store !== 'object') await ctx.store.close()
@@ -207,6 +185,46 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     on: (event, listener) => ctx.events.on(event, listener),
     close: () => (closed ??= shutdown()),
   }
+}
+
+/**
+ * This process's lease in the store, renewed, and the other processes' lapsed leases swept.
+ * Every lease lapses while the store is unreachable for longer than a lease, and the others' owners
+ * renew theirs within a round once it is back: judge them only a whole lease after our last failure,
+ * or the agents of every other process would be taken for gone after each long outage.
+ */
+function renewLeases(ctx: ServerContext, lease: ReturnType<typeof leaseTiming>): { stop(): Promise<void> } {
+  let leasing: Promise<void> | undefined
+  let failedAt = -Infinity
+  const timer = setInterval(() => {
+    leasing ??= sweepAgentLeases(ctx, lease.ttlMs, ctx.now() - failedAt >= lease.ttlMs)
+      .catch((error: unknown) => {
+        failedAt = ctx.now()
+        ctx.events.emit('error', { error, context: 'agent-leases' })
+      })
+      .finally(() => (leasing = undefined))
+  }, lease.everyMs)
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await leasing
+    },
+  }
+}
+
+/**
+ * Writes in flight finish and are acknowledged, then every socket is told `server-closing` and closed.
+ * Each wait is bounded: a store that hangs or a client that never answers must not hold the shutdown.
+ */
+async function closeSockets({ wss, connections, refused }: Endpoints, routing: RoutingRunner): Promise<void> {
+  await Promise.race([Promise.all([...connections.values()].map((conn) => conn.drained())), delay(5_000)])
+  for (const conn of connections.values()) conn.refuse('server-closing', 'the server is shutting down', { fatal: true })
+  await routing.idle()
+  // The clients answer the close (so the error frame and the acks before it are read), or are cut.
+  await Promise.race([socketsClosed([...connections.keys(), ...refused]), delay(1_000)])
+  for (const ws of [...connections.keys(), ...refused]) ws.terminate()
+  wss.close()
 }
 
 /** Settles when every socket has closed. */

@@ -155,5 +155,5 @@ describe('the package', () => {
     const withNode = { ...common, types: ['node'] }
     expect(await tsc(project, { compilerOptions: { ...withNode, module: 'node16', moduleResolution: 'node16' }, files: ['server.mts', 'server.cts'] })).toBe('')
     expect(await tsc(project, { compilerOptions: { ...withNode, module: 'esnext', moduleResolution: 'bundler' }, files: ['server.ts'] })).toBe('')
-  }, 120_000)
+  }, 180_000)
 })
