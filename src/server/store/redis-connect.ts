@@ -46,10 +46,11 @@ export async function connectRedis(url: string, waitMs: number, logger: ServerLo
   let started = false
   let reachable = true
   const reconnectStrategy = (retries: number, cause: Error): number | Error => {
-    const delay = backoff(retries)
-    if (started) return delay
+    if (started) return backoff(retries)
     const waited = Date.now() - startedAt
-    if (waited + delay > waitMs) return new RedisUnreachableError(where, cause, waited)
+    if (waited >= waitMs) return new RedisUnreachableError(where, cause, waited)
+    // The last retry comes at the end of the wait, not before it.
+    const delay = Math.min(backoff(retries), waitMs - waited)
     logger.warn(`redis unreachable at ${where} (${cause.message}); retry ${retries + 1} in ${delay} ms`, { store: where, retry: retries + 1 })
     return delay
   }
