@@ -13,3 +13,4 @@ export type { Conversation, WrapUpCapacity, Deadline, DeadlineKind, AgentRecord,
 export type { Store, BusMessage, Mutator, TransactResult, RecordedAck, ConversationFilter } from './store/types.js'
 export { MemoryStore } from './store/memory-store.js'
 export { RedisStore, createRedisStore, type RedisStoreOptions } from './store/redis-store.js'
+export { createLogger, type ServerLogger, type LogLevel, type LogFields, type LoggerOptions } from './logger.js'

@@ -124,8 +124,8 @@ describe('the package', () => {
     expect(await tsc(project, { compilerOptions: { ...common, module: 'node16', moduleResolution: 'node16' }, files: ['browser.mts', 'browser.cts'] })).toBe('')
     expect(await tsc(project, { compilerOptions: { ...common, module: 'esnext', moduleResolution: 'bundler' }, files: ['browser.ts'] })).toBe('')
 
-    // The server's peers (the versions tested here), and Node's and ws's types for its declarations.
-    const peers = ['ws', 'prom-client', 'redis', '@types/node', '@types/ws'].map((p) => `${p}@${installed(p)}`)
+    // The server's peers (the versions tested here), and Node's types for its declarations.
+    const peers = ['ws', 'prom-client', 'redis', '@types/node'].map((p) => `${p}@${installed(p)}`)
     await npm(['install', ...peers], project)
     const serve = (load: string) => `
       ${load}
@@ -145,8 +145,9 @@ describe('the package', () => {
     expect(version.stdout).toBe(`${PKG.version}\n`)
 
     const serverTypes = `
-      import { createServer, SERVER_DEFAULTS, type HoldlineServer } from 'holdline/server'
+      import { createServer, SERVER_DEFAULTS, type HoldlineServer, type ServerLogger } from 'holdline/server'
       export const start: (options?: Parameters<typeof createServer>[0]) => Promise<HoldlineServer> = createServer
+      export const logger: ServerLogger = console
       export const port: number = SERVER_DEFAULTS.port
       // @ts-expect-error graceMs is a number of ms
       void createServer({ graceMs: 'soon' })
