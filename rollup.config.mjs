@@ -6,7 +6,8 @@ import terser from '@rollup/plugin-terser'
 import { builtinModules } from 'node:module'
 import { reconnectingWebSocketSource } from './build/rws-source.mjs'
 
-const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true })
+// inlineSources: the maps carry the TypeScript they point to (src/ is not in the package).
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true, inlineSources: true })
 const browser = () => [reconnectingWebSocketSource(), nodeResolve({ browser: true }), ts()]
 // ES2020 output (tsconfig target); the browsers we support run it as is, so no down-level helpers.
 // Properties are mangled only when they start with a single `_`: reconnecting-websocket marks its
@@ -25,7 +26,8 @@ const terserOptions = (module) => ({
 // ESM: top-level names are private to the module. IIFE: the global name it assigns must survive.
 const min = terser(terserOptions(true))
 const minIife = terser(terserOptions(false))
-const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//]
+// The server's packages are optional peers (src/server/peer.ts), loaded at run time, never bundled.
+const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//, 'prom-client']
 
 export default [
   {
@@ -49,6 +51,7 @@ export default [
     plugins: browser(),
     output: [
       { file: 'dist/widget.js', format: 'es', sourcemap: true },
+      { file: 'dist/widget.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
       { file: 'dist/widget.min.js', format: 'es', plugins: [min] },
     ],
   },
@@ -65,5 +68,12 @@ export default [
     external: nodeExternal,
     plugins: [nodeResolve({ preferBuiltins: true }), ts()],
     output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+  {
+    // CommonJS for require('holdline/server'): the optional peers stay import()s (ws ships ESM too).
+    input: 'src/server/index.ts',
+    external: nodeExternal,
+    plugins: [nodeResolve({ preferBuiltins: true }), ts()],
+    output: { file: 'dist/server.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
   },
 ]

@@ -3,11 +3,13 @@
  */
 import { parseArgs } from 'node:util'
 import { createServer, type HoldlineServer } from './create-server.js'
-import { errorLogger } from './error-log.js'
-import type { AgentTokenConfig, ServerOptions } from './options.js'
+import { createLogger, LOG_LEVELS, type LogLevel, type ServerLogger } from './logger.js'
+import { resolveOptions, type AgentTokenConfig, type ServerOptions } from './options.js'
+import { packageVersion } from './package-info.js'
 import type { WrapUpCapacity } from './engine/types.js'
 
 const HELP = `Usage: holdline serve [options]
+       holdline --version
 
 Serves the customer and agent WebSocket endpoints, the demo pages and the bundles.
 
@@ -23,14 +25,21 @@ Options:
   --wrap-up-capacity P      block | release | N ms (default block)
   --open-ms N               queue auto-close in ms (default 1200000)
   --reconnect-ms N          reconnect window in ms (default: off)
-  --store URL               memory (default) or redis://host:port
+  --store URL               memory (default) or redis://host:port (needs the redis package)
+  --store-wait-ms N         how long start-up waits for Redis before giving up (default 10000)
   --agent-token T[:id[:name]]  accept an agent token (repeatable)
   --admin-token T           accept an admin token for the HTTP API (repeatable)
   --allowed-origin O        allow this Origin (repeatable; default: all)
   --new-chats-per-minute N  new conversations one address may start per minute (default: no limit)
   --trust-proxy             take that address from the last X-Forwarded-For entry
+  --api-only                serve no static files (no demo pages, no /dist/ bundles)
+  --log-level L             debug | info | warn | error (default info)
+  --log-format F            text | json (JSON lines, for log collectors; default text)
   --demo                    accept the agent token "demo" (agent "Demo agent", capacity 3)
+  --version                 print the version
   --help                    show this help
+
+Exit codes: 0 after a clean shutdown (SIGTERM, SIGINT), 1 when start-up fails, 2 for bad arguments.
 `
 
 /** Output streams, injectable for tests. */
@@ -41,30 +50,48 @@ export interface CliIO {
 
 const defaultIO: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }
 
+/** A mistake in the command line: said in one line, with exit code 2. */
+class UsageError extends Error {}
+
+/** A second signal, or a shutdown longer than this, exits at once with code 1. */
+const SHUTDOWN_LIMIT_MS = 15_000
+
 /**
- * Runs the CLI. Resolves with the running server for `serve` (undefined for `--help` or errors,
- * which set `process.exitCode`).
+ * Runs the CLI. Resolves with the running server for `serve` (undefined for `--help`, `--version` or
+ * errors, which set `process.exitCode`: 2 for bad arguments, 1 when start-up failed).
  * @example await main(['serve', '--port', '8080', '--demo'])
  */
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<HoldlineServer | undefined> {
-  let options: ServerOptions
+  let parsed: ReturnType<typeof parse>
   try {
-    const parsed = parse(argv)
-    if (parsed === 'help') {
-      io.out(HELP)
-      return undefined
-    }
-    options = parsed
+    parsed = parse(argv)
+    // Options the flags spelled but the server refuses (a bad --store URL) are usage errors too.
+    if (typeof parsed === 'object') resolveOptions(parsed.options)
   } catch (error) {
-    io.err(`holdline: ${(error as Error).message}\n\n${HELP}`)
+    io.err(`holdline: ${usageMessage(error).replace(/^holdline: /, '')}\nRun "holdline --help" for the options.\n`)
     process.exitCode = 2
     return undefined
   }
-  const server = await createServer(options)
-  server.on('error', errorLogger(io.err))
+  if (parsed === 'help') return void io.out(HELP)
+  if (parsed === 'version') return void io.out(`${packageVersion()}\n`)
+  const { options, log } = parsed
+  const logger = createLogger({ ...log, out: io.out, err: io.err })
+  let server: HoldlineServer
+  try {
+    server = await createServer({ ...options, logger })
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^holdline: /, '') : String(error)
+    const hint = (error as { code?: unknown }).code === 'store-unreachable' ? ' (--store-wait-ms waits longer)' : ''
+    logger.error(`cannot start: ${message}${hint}`)
+    process.exitCode = 1
+    return undefined
+  }
   const base = server.url
-  io.out(`holdline listening on ${base}\n  customer page: ${base}/\n  agent console: ${base}/agent.html${tokensHint(options)}\n`)
-  const stop = (): void => void server.close().then(() => process.exit(0))
+  if (options.staticRoot !== false) {
+    logger.info(`  customer page: ${base}/`)
+    logger.info(`  agent console: ${base}/agent.html${tokensHint(options)}`)
+  }
+  const stop = (signal: NodeJS.Signals): void => shutdown(server, logger, signal)
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   const close = server.close.bind(server)
@@ -79,6 +106,38 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<Holdl
   }
 }
 
+/** SIGTERM/SIGINT: a clean shutdown, exit 0; a second signal or a stuck one exits 1 at once. */
+function shutdown(server: HoldlineServer, logger: ServerLogger, signal: NodeJS.Signals): void {
+  logger.info(`${signal}: shutting down (finishing writes in flight, telling clients server-closing)`)
+  const force = (why: string): void => {
+    logger.error(`${why}: exiting without finishing the shutdown`)
+    process.exit(1)
+  }
+  process.once('SIGINT', () => force('second signal'))
+  process.once('SIGTERM', () => force('second signal'))
+  setTimeout(() => force(`shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1_000} s`), SHUTDOWN_LIMIT_MS).unref()
+  void server.close().then(
+    () => {
+      logger.info('shut down')
+      process.exit(0)
+    },
+    (error: unknown) => force(`shutdown failed (${error instanceof Error ? error.message : String(error)})`),
+  )
+}
+
+/** parseArgs says what is wrong at length and in its own terms; one line in ours instead. */
+function usageMessage(error: unknown): string {
+  if (error instanceof UsageError || error instanceof TypeError && !('code' in error)) return (error as Error).message
+  const { code, message } = error as { code?: string; message: string }
+  const option = /'(-[^' ]+)/.exec(message)?.[1]
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option ?? message}`
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return /argument missing/.test(message) ? `${option} needs a value` : `${option} takes no value`
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return message
+  return message
+}
+
 function tokensHint(options: ServerOptions): string {
   return options.agentTokens && 'demo' in options.agentTokens ? '#token=demo' : ''
 }
@@ -86,11 +145,22 @@ function tokensHint(options: ServerOptions): string {
 function num(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`--${name} must be a whole number`)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number`)
   return n
 }
 
-function parse(argv: string[]): ServerOptions | 'help' {
+interface Parsed {
+  options: ServerOptions
+  log: { level: LogLevel; format: 'text' | 'json' }
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`)
+  return value as T
+}
+
+function parse(argv: string[]): Parsed | 'help' | 'version' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -100,10 +170,15 @@ function parse(argv: string[]): ServerOptions | 'help' {
       'open-ms': { type: 'string' }, 'reconnect-ms': { type: 'string' }, store: { type: 'string' },
       'agent-token': { type: 'string', multiple: true }, 'admin-token': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true }, 'new-chats-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' }, 'store-wait-ms': { type: 'string' }, 'api-only': { type: 'boolean' },
+      'log-level': { type: 'string' }, 'log-format': { type: 'string' },
     },
   })
-  if (values.help || positionals.length === 0) return 'help'
-  if (positionals[0] !== 'serve' || positionals.length > 1) throw new TypeError(`unknown command ${positionals.join(' ')}`)
+  if (values.help) return 'help'
+  if (values.version) return 'version'
+  if (positionals.length === 0) return 'help'
+  if (positionals[0] !== 'serve' || positionals.length > 1) throw new UsageError(`unknown command "${positionals.join(' ')}" (the command is "holdline serve")`)
+  const log = { level: oneOf('log-level', values['log-level'], LOG_LEVELS, 'info'), format: oneOf('log-format', values['log-format'], ['text', 'json'] as const, 'text') }
   const agentTokens: Record<string, AgentTokenConfig> = {}
   for (const spec of values['agent-token'] ?? []) {
     const [token = '', id, ...name] = spec.split(':')
@@ -113,8 +188,10 @@ function parse(argv: string[]): ServerOptions | 'help' {
   const perMinute = num('new-chats-per-minute', values['new-chats-per-minute'])
   const cap = values['wrap-up-capacity']
   const wrapUpCapacity: WrapUpCapacity | undefined = cap === undefined || cap === 'block' || cap === 'release' ? cap : num('wrap-up-capacity', cap)
-  return {
-    port: num('port', values.port) ?? 8080,
+  const port = num('port', values.port) ?? 8080
+  if (port > 65_535) throw new UsageError('--port must be at most 65535')
+  const options: ServerOptions = {
+    port,
     host: values.host ?? '0.0.0.0',
     graceMs: num('grace-ms', values['grace-ms']),
     agentGraceMs: num('agent-grace-ms', values['agent-grace-ms']),
@@ -126,10 +203,13 @@ function parse(argv: string[]): ServerOptions | 'help' {
     openAutoCloseMs: num('open-ms', values['open-ms']),
     reconnectWindowMs: num('reconnect-ms', values['reconnect-ms']),
     store: values.store ?? 'memory',
+    storeWaitMs: num('store-wait-ms', values['store-wait-ms']),
+    ...(values['api-only'] ? { staticRoot: false, distRoot: false } : {}),
     agentTokens,
     adminTokens: values['admin-token'] ?? [],
     allowedOrigins: values['allowed-origin'],
     newChatsPerAddress: perMinute === undefined ? undefined : { perMinute },
     trustProxy: values['trust-proxy'] ?? false,
   }
+  return { options, log }
 }

@@ -4,6 +4,7 @@
 import type { AutomatedMessageId } from '../protocol/frames.js'
 import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
 import type { WrapUpCapacity } from './engine/types.js'
+import type { ServerLogger } from './logger.js'
 import type { Store } from './store/types.js'
 
 /** How an agent token is configured: an agent id, or the agent's id, name and capacity. */
@@ -43,8 +44,18 @@ export interface ServerOptions {
   openAutoCloseMs?: number
   /** Reconnection window (R10), ms; undefined turns reconnection off. @default undefined */
   reconnectWindowMs?: number | undefined
-  /** Where state lives: a Store, or 'memory'. @default 'memory' */
+  /** Where state lives: a Store, 'memory', or a `redis://` URL (needs the `redis` package). @default 'memory' */
   store?: Store | 'memory' | string
+  /**
+   * How long start-up waits for a `redis://` store to answer, retrying (each retry logged), before
+   * `createServer` rejects with "redis unreachable at ...". @default 10000
+   */
+  storeWaitMs?: number
+  /**
+   * Where the server logs start-up, store outages and recoveries, and its `error` events (the same
+   * error repeated is logged once per 10 s). `console` fits; undefined logs nothing. @default undefined
+   */
+  logger?: ServerLogger | undefined
   /** Agent tokens: token -> agent id, or { id, name, capacity }. @default {} */
   agentTokens?: Record<string, AgentTokenConfig>
   /** Tokens that may read any conversation over HTTP. @default [] */
@@ -100,6 +111,8 @@ export const DEFAULTS = {
   openAutoCloseMs: 1_200_000,
   reconnectWindowMs: undefined as number | undefined,
   store: 'memory' as Store | 'memory' | string,
+  storeWaitMs: 10_000,
+  logger: undefined as ServerLogger | undefined,
   agentTokens: {} as Record<string, AgentTokenConfig>,
   adminTokens: [] as readonly string[],
   allowedOrigins: undefined as readonly string[] | undefined,
@@ -118,7 +131,7 @@ export const DEFAULTS = {
 /** Options with defaults applied and checked. */
 export type ResolvedOptions = Omit<typeof DEFAULTS, 'limits'> & { limits: Limits }
 
-const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'retainClosedMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs'] as const
+const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'retainClosedMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs', 'storeWaitMs'] as const
 
 function fail(message: string): never {
   throw new TypeError(`holdline: ${message}`)
@@ -150,6 +163,10 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   checkOrigins(merged.allowedOrigins)
   checkMessages(merged.messages)
   if (typeof merged.clock?.now !== 'function') fail('clock must have a now() function')
+  const logger = merged.logger
+  if (logger !== undefined && (['debug', 'info', 'warn', 'error'] as const).some((level) => typeof logger?.[level] !== 'function')) {
+    fail('logger must have debug, info, warn and error functions')
+  }
   const store = merged.store
   if (typeof store === 'string' && store !== 'memory' && !store.startsWith('redis://') && !store.startsWith('rediss://')) {
     fail("store must be a Store, 'memory' or a redis:// URL")

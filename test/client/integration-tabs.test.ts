@@ -17,7 +17,7 @@ describe('tabs and silence', () => {
     const [first, second] = await Promise.all([env.chat().start(), env.chat().start()])
     expect(second.id).toBe(first.id)
     const metrics = await (await fetch(`${env.url}/metrics`)).text()
-    expect(metrics).toContain('holdline_conversations{state="open"} 1')
+    expect(metrics).toContain('holdline_store_conversations{state="open"} 1')
   })
 
   it('two tabs share one conversation; closing one does not start the window', async () => {

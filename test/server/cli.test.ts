@@ -74,6 +74,19 @@ describe('holdline CLI', () => {
     }
   })
 
+  test('--api-only serves no static files, and the start-up line says so', async () => {
+    const { out, io: streams } = io()
+    const server = await main(['serve', '--port', '0', '--host', '127.0.0.1', '--api-only'], streams)
+    try {
+      expect(out.join('')).toContain('; static files off)')
+      expect((await fetch(`${server?.url}/`)).status).toBe(404)
+      expect((await fetch(`${server?.url}/dist/holdline.js`)).status).toBe(404)
+      expect((await fetch(`${server?.url}/healthz`)).status).toBe(200)
+    } finally {
+      await server?.close()
+    }
+  })
+
   test('bad arguments print the error and usage with exit code 2', async () => {
     const { err, io: streams } = io()
     const before = process.exitCode

@@ -52,7 +52,8 @@ export class AgentSocket extends Connection<ServerToAgentFrame> implements Agent
     if (text === undefined) return
     const parsed = parseAgentFrame(text, this.parseLimits)
     if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
-    this.serially(() => this.handleSafely(parsed.frame))
+    const at = performance.now()
+    this.serially(() => this.handleSafely(parsed.frame).finally(() => this.ctx.metrics.handled(this.side, parsed.frame, at)))
   }
 
   private async handleSafely(frame: AgentFrame): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * What every socket shares: sending frames, refusing with an error frame, the size and rate checks.
  */
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import type { ErrorCode } from '../../protocol/codes.js'
 import type { ErrorFrame, ServerToAgentFrame, ServerToCustomerFrame } from '../../protocol/frames.js'
 import type { Limits } from '../../protocol/limits.js'
@@ -89,14 +89,15 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     this.queue = run
   }
 
-  /** Settles once every task queued so far has run. */
-  protected drained(): Promise<void> {
+  /** Settles once every task queued so far has run (close() waits for it: writes in flight finish). */
+  drained(): Promise<void> {
     return this.queue ?? IDLE
   }
 
   /** Sends one frame if the socket is open. */
   send(frame: Out): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return
+    // 1 is WebSocket.OPEN (ws is imported for its types only: an optional peer, loaded at start).
+    if (this.ws.readyState !== 1) return
     this.ws.send(JSON.stringify(frame))
   }
 

@@ -57,7 +57,8 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame> implements
     if (text === undefined) return
     const parsed = parseCustomerFrame(text, this.parseLimits)
     if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
-    this.serially(() => this.handleSafely(parsed.frame))
+    const at = performance.now()
+    this.serially(() => this.handleSafely(parsed.frame).finally(() => this.ctx.metrics.handled(this.side, parsed.frame, at)))
   }
 
   private async handleSafely(frame: CustomerFrame): Promise<void> {

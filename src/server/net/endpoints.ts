@@ -3,7 +3,8 @@
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import WebSocket, { WebSocketServer } from 'ws'
+import type WebSocket from 'ws'
+import type { WebSocketServer } from 'ws'
 import { AgentSocket } from './agent-socket.js'
 import type { ServerContext } from './context.js'
 import { CustomerSocket } from './customer-socket.js'
@@ -32,11 +33,12 @@ export interface Endpoints {
 }
 
 /**
- * Attaches the endpoints to `http`.
- * @example const { connections } = attachEndpoints(ctx, httpServer)
+ * Attaches the endpoints to `http`. `Server` is ws's WebSocketServer, passed in because `ws` is an
+ * optional peer loaded at start (see peer.ts).
+ * @example const { connections } = attachEndpoints(ctx, httpServer, WebSocketServer)
  */
-export function attachEndpoints(ctx: ServerContext, http: HttpServer): Endpoints {
-  const wss = new WebSocketServer({
+export function attachEndpoints(ctx: ServerContext, http: HttpServer, Server: typeof WebSocketServer): Endpoints {
+  const wss = new Server({
     noServer: true,
     // maxPayload above our own limit, so an oversize frame gets our error frame rather than a bare close.
     maxPayload: ctx.options.limits.maxFrameBytes * 4 + 1024,

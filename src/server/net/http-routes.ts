@@ -11,7 +11,8 @@ import { findAgent, isAdmin } from './agent-auth.js'
 import type { ServerContext } from './context.js'
 import { originAllowed } from './origin.js'
 import { apiViewOf } from './snapshot.js'
-import { serveStatic, type StaticMount } from './static-files.js'
+import { packageVersion } from '../package-info.js'
+import { serveStatic, versionRedirect, type StaticMount } from './static-files.js'
 import { tokenMatches } from './tokens.js'
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -39,19 +40,43 @@ async function route(ctx: ServerContext, mounts: StaticMount[], req: IncomingMes
   const path = url.pathname
   if (path === '/v1/away') return away(ctx, req, res)
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method-not-allowed' })
+  // Liveness: the process serves HTTP (a store outage or a drain is not a reason to restart it).
   if (path === '/healthz') return json(res, 200, { ok: true })
+  if (path === '/readyz') return readiness(ctx, res)
   if (path === '/metrics') return metrics(ctx, res)
   const api = /^\/api\/conversations\/([^/]+)$/.exec(path)
   if (api) return conversation(ctx, decodeURIComponent(api[1] ?? ''), req, res)
   if (path.startsWith('/api/') || path.startsWith('/v1/')) return json(res, 404, { error: 'not-found' })
+  const moved = mounts.some((m) => m.prefix === '/dist/') ? versionRedirect(path, packageVersion()) : undefined
+  if (moved) return void res.writeHead(302, { location: moved, 'cache-control': 'no-cache' }).end()
   if (await serveStatic(mounts, path, req, res)) return
   json(res, 404, { error: 'not-found' })
 }
 
+/** The store answers a readiness probe within this, or the process is not ready. */
+const READY_TIMEOUT_MS = 2_000
+
+/**
+ * Readiness: 200 while this process can serve (its store answers and it is not shutting down), 503
+ * otherwise, so a load balancer sends new connections elsewhere.
+ */
+async function readiness(ctx: ServerContext, res: ServerResponse): Promise<void> {
+  const headers = { 'cache-control': 'no-store' }
+  if (ctx.closing) return json(res, 503, { ready: false, reason: 'shutting-down' }, headers)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timedOut = new Promise<false>((resolvePromise) => (timer = setTimeout(() => resolvePromise(false), READY_TIMEOUT_MS)))
+  // Any cheap read shows the store answering; nextDeadline is one small query on every store.
+  const answered = ctx.store.nextDeadline().then(() => true, () => false)
+  const ok = await Promise.race([answered, timedOut]).finally(() => clearTimeout(timer))
+  if (ctx.closing) return json(res, 503, { ready: false, reason: 'shutting-down' }, headers)
+  if (!ok) return json(res, 503, { ready: false, reason: 'store-unavailable' }, headers)
+  json(res, 200, { ready: true }, headers)
+}
+
 async function metrics(ctx: ServerContext, res: ServerResponse): Promise<void> {
-  const byState = await ctx.store.countByStatus()
-  res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
-  res.end(ctx.metrics.render(byState))
+  const text = await ctx.metrics.render()
+  res.writeHead(200, { 'content-type': ctx.metrics.contentType, 'cache-control': 'no-store' })
+  res.end(text)
 }
 
 async function conversation(ctx: ServerContext, id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

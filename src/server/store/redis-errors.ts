@@ -2,20 +2,22 @@
  * Which node-redis failures mean "Redis could not be reached", turned into the store's one typed
  * failure so that an outage is told apart from a bug (see unavailable.ts).
  */
-import {
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  DisconnectsClientError,
-  ErrorReply,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-  TimeoutError,
-} from 'redis'
 import { StoreUnavailableError } from './unavailable.js'
 
-const UNREACHABLE = [ClientClosedError, ClientOfflineError, ConnectionTimeoutError, DisconnectsClientError, ReconnectStrategyError, SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError]
+/**
+ * node-redis's errors for a connection that is gone, by class name: the package is an optional peer,
+ * loaded only when a Redis store is asked for, so this module must not import it.
+ */
+const UNREACHABLE = new Set([
+  'ClientClosedError',
+  'ClientOfflineError',
+  'ConnectionTimeoutError',
+  'DisconnectsClientError',
+  'ReconnectStrategyError',
+  'SocketClosedUnexpectedlyError',
+  'SocketTimeoutError',
+  'TimeoutError',
+])
 
 /** Replies of a Redis that is up but cannot serve now (loading its data, a replica, a cluster failing over). */
 const NOT_NOW = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY)\b/
@@ -28,10 +30,10 @@ export function fromRedis(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof StoreUnavailableError) return error
   const code = (error as { code?: unknown }).code
   const unreachable =
-    UNREACHABLE.some((type) => error instanceof type) ||
-    (error instanceof ErrorReply && NOT_NOW.test(error.message)) ||
+    UNREACHABLE.has(error.constructor.name) ||
+    NOT_NOW.test(error.message) ||
     (typeof code === 'string' && SOCKET_CODES.has(code))
-  return unreachable ? new StoreUnavailableError(`redis unreachable: ${error.message}`, { cause: error }) : error
+  return unreachable ? new StoreUnavailableError(`redis unreachable (${error.message})`, { cause: error }) : error
 }
 
 /**

@@ -7,10 +7,11 @@
  * scripts are in redis-scripts.ts.
  */
 import { randomUUID } from 'node:crypto'
-import { createClient } from 'redis'
 import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
+import type { ServerLogger } from '../logger.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
+import { connectRedis, type RedisClient } from './redis-connect.js'
 import { guarded } from './redis-errors.js'
 import { CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
@@ -22,16 +23,21 @@ export interface RedisStoreOptions {
   prefix?: string
   /** Attempts of one optimistic transaction before giving up. @default 100 */
   maxRetries?: number
+  /** How long to keep trying the first connection before rejecting with "redis unreachable at ...". @default 10000 */
+  connectWaitMs?: number
+  /** Where connection retries, the outage and the recovery are logged. @default silent */
+  logger?: ServerLogger
 }
 
-type Client = ReturnType<typeof createClient>
+type Client = RedisClient
 
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
 const LOCK_ATTEMPTS = 2_000
 
 /**
- * Connect a {@link RedisStore}: one connection for commands, one for subscriptions.
+ * Connect a {@link RedisStore}: one connection for commands, one for subscriptions. Needs the
+ * optional peer dependency `redis` (rejects naming it when it is not installed).
  *
  * @example
  * ```ts
@@ -40,15 +46,7 @@ const LOCK_ATTEMPTS = 2_000
  * ```
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-  // Commands sent while Redis is unreachable fail at once instead of waiting in an unbounded queue:
-  // the frame is refused with store-unavailable (the SDK retries), the failure is reported, and
-  // memory does not grow with the outage. The subscriber keeps the default: it only subscribes, and
-  // node-redis subscribes again by itself after reconnecting.
-  const client = createClient({ url, disableOfflineQueue: true })
-  const subscriber = client.duplicate({ disableOfflineQueue: false })
-  // A Redis outage must reject the calls in flight, never crash the process through an 'error' event.
-  for (const c of [client, subscriber]) c.on('error', () => undefined)
-  await Promise.all([client.connect(), subscriber.connect()])
+  const { client, subscriber } = await connectRedis(url, options.connectWaitMs ?? 10_000, options.logger)
   const store = new RedisStore(client, subscriber, options)
   await store.listen()
   return guarded(store)

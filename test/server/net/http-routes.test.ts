@@ -145,7 +145,7 @@ describe('HTTP routes', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
     const text = await res.text()
     expect(text).toMatch(/holdline_connections\{side="customer"\} \d+/)
-    expect(text).toMatch(/holdline_conversations\{state="open"\} [1-9]/)
+    expect(text).toMatch(/holdline_store_conversations\{state="open"\} [1-9]/)
     expect(text).toMatch(/holdline_transitions_total\{reason="customer-started"\} [1-9]/)
     expect(text).toMatch(/holdline_frames_refused_total\{code="origin-forbidden"\} [1-9]/)
   })
