@@ -21,8 +21,11 @@ import type { ErrorCode } from './codes.js'
 /** Protocol version carried in `hello` and `auth`. */
 export const PROTOCOL_VERSION = 1
 
-/** Conversation states on the server (SPEC section 2). */
-export type ConversationStatus = 'open' | 'active' | 'wrap-up' | 'closed'
+/** Conversation states on the server (SPEC section 2), in the order of a conversation's life. */
+export const CONVERSATION_STATUSES = ['open', 'active', 'wrap-up', 'closed'] as const
+
+/** One of {@link CONVERSATION_STATUSES}. */
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number]
 
 /** Why a conversation changed state. Also the ids of the automated messages recorded with it. */
 export type TransitionReason =

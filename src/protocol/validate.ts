@@ -10,6 +10,7 @@ import type {
   ServerToCustomerFrame,
 } from './frames.js'
 import { DEFAULT_LIMITS, MAX_ID_LENGTH } from './limits.js'
+import { CONVERSATION_STATUSES } from './frames.js'
 
 /** Result of parsing one frame. */
 export type ParseResult<F> = { ok: true; frame: F } | { ok: false; code: ErrorCode; message: string }
@@ -48,7 +49,7 @@ function fieldError(value: Record<string, unknown>, shape: Shape): string | unde
   return undefined
 }
 
-const status = oneOf('open', 'active', 'wrap-up', 'closed')
+const status = oneOf(...CONVERSATION_STATUSES)
 const agentInfo = obj({ id: req(str), name: req(str) })
 const credentials = { conversationId: req(id), token: req(id) }
 // A client-made secret (a random UUID in practice): long enough not to be guessed.

@@ -6,8 +6,7 @@
 import type { ConversationStatus, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
 
-/** Every conversation state, in the order of a conversation's life. */
-export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['open', 'active', 'wrap-up', 'closed']
+export { CONVERSATION_STATUSES } from '../../protocol/frames.js'
 
 /** The original acknowledgement of a client message. */
 export interface RecordedAck {
