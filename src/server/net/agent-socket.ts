@@ -2,7 +2,6 @@
  * One agent socket on `/v1/agent`: `auth` first, then accept / message / end / close / typing.
  * Capacity and offers come from routing; the agent's presence drives R11.
  */
-import type WebSocket from 'ws'
 import {
   PROTOCOL_VERSION,
   type AgentFrame,
@@ -11,7 +10,7 @@ import {
   type ServerToAgentFrame,
   type TranscriptItem,
 } from '../../protocol/frames.js'
-import { parseAgentFrame } from '../../protocol/validate.js'
+import { parseAgentFrame, type ParseResult } from '../../protocol/validate.js'
 import { presenceOf } from '../engine/presence.js'
 import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep, agentMessageStep, isOwnedBy } from '../engine/agent-actions.js'
 import { eligibleAgents } from '../engine/routing.js'
@@ -27,7 +26,7 @@ import { snapshotOf } from './snapshot.js'
 type Targeted = Exclude<AgentFrame, AuthFrame | { type: 'ping' }>
 
 /** An agent console's socket. */
-export class AgentSocket extends Connection<ServerToAgentFrame> implements AgentPeer {
+export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> implements AgentPeer {
   /** Set once `ready` is out. */
   agent: AgentIdentity | undefined
   /** Set once registered (during auth), so a close mid-auth still cleans up. */
@@ -47,27 +46,16 @@ export class AgentSocket extends Connection<ServerToAgentFrame> implements Agent
     return 'agent'
   }
 
-  receive(data: WebSocket.RawData, isBinary: boolean): void {
-    const text = this.admit(data, isBinary)
-    if (text === undefined) return
-    const parsed = parseAgentFrame(text, this.parseLimits)
-    if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
-    const at = performance.now()
-    this.serially(() => this.handleSafely(parsed.frame).finally(() => this.ctx.metrics.handled(this.side, parsed.frame, at)))
+  protected parse(text: string): ParseResult<AgentFrame> {
+    return parseAgentFrame(text, this.parseLimits)
   }
 
-  private async handleSafely(frame: AgentFrame): Promise<void> {
-    if (this.ctx.closing) return this.refuse('server-closing', 'the server is shutting down')
-    try {
-      await this.handle(frame)
-    } catch (error) {
-      // A message is named by its client id, so that the console retries (or drops) that one.
-      const ref = frame.type === 'message' ? frame.clientId : 'conversationId' in frame ? frame.conversationId : frame.type
-      this.failed(error, frame.type, ref)
-    }
+  protected refOf(frame: AgentFrame): string {
+    // A message by its client id, so that the console retries (or drops) that one.
+    return frame.type === 'message' ? frame.clientId : 'conversationId' in frame ? frame.conversationId : frame.type
   }
 
-  private async handle(frame: AgentFrame): Promise<void> {
+  protected async handle(frame: AgentFrame): Promise<void> {
     if (frame.type === 'auth') {
       this.greet()
       return this.onAuth(frame)

@@ -5,6 +5,7 @@ import type WebSocket from 'ws'
 import type { ErrorCode } from '../../protocol/codes.js'
 import type { ErrorFrame, ServerToAgentFrame, ServerToCustomerFrame } from '../../protocol/frames.js'
 import type { Limits } from '../../protocol/limits.js'
+import type { ParseResult } from '../../protocol/validate.js'
 import { isStoreUnavailable } from '../store/unavailable.js'
 import type { ServerContext } from './context.js'
 import { refill, TOKEN } from './rate-limit.js'
@@ -22,7 +23,7 @@ const IDLE: Promise<void> = Promise.resolve()
  * connection holds plain fields only: the socket's listeners are shared (see endpoints.ts), the
  * server's parts are read through `ctx`, and nothing is allocated until a frame needs it.
  */
-export abstract class Connection<Out extends { type: string } = ServerFrame> {
+export abstract class Connection<Out extends { type: string } = ServerFrame, In extends { type: string } = { type: string }> {
   /** Which endpoint this connection came in on. */
   abstract readonly side: Side
   /**
@@ -110,6 +111,34 @@ export abstract class Connection<Out extends { type: string } = ServerFrame> {
     // Both directions carry the same ErrorFrame.
     this.send(frame as unknown as Out)
     if (options.fatal) this.ws.close(1008, code)
+  }
+
+  /** Parses one frame of this endpoint. */
+  protected abstract parse(text: string): ParseResult<In>
+
+  /** Handles one parsed frame (one at a time, in arrival order). */
+  protected abstract handle(frame: In): Promise<void>
+
+  /** What an error frame about `frame` names, so the peer knows what was refused (a message by its client id). */
+  protected abstract refOf(frame: In): string
+
+  /** Entry point for one raw WebSocket message. */
+  receive(data: WebSocket.RawData, isBinary: boolean): void {
+    const text = this.admit(data, isBinary)
+    if (text === undefined) return
+    const parsed = this.parse(text)
+    if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
+    const at = performance.now()
+    this.serially(() => this.handleSafely(parsed.frame).finally(() => this.ctx.metrics.handled(this.side, parsed.frame, at)))
+  }
+
+  private async handleSafely(frame: In): Promise<void> {
+    if (this.ctx.closing) return this.refuse('server-closing', 'the server is shutting down')
+    try {
+      await this.handle(frame)
+    } catch (error) {
+      this.failed(error, frame.type, this.refOf(frame))
+    }
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type WebSocket from 'ws'
 import type { CustomerFrame, CustomerMessageFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
-import { parseCustomerFrame } from '../../protocol/validate.js'
+import { parseCustomerFrame, type ParseResult } from '../../protocol/validate.js'
 import { connectionClosed, heard, tabAway } from '../engine/presence.js'
 import { customerMessage } from '../engine/messages.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
@@ -18,7 +18,7 @@ import { skipsAhead, unsent } from './delivery.js'
 import type { CustomerPeer } from './peers.js'
 
 /** A customer's socket (one tab's). Not the engine's `CustomerConnection`, the record of it. */
-export class CustomerSocket extends Connection<ServerToCustomerFrame> implements CustomerPeer {
+export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFrame> implements CustomerPeer {
   // Every field starts set (to undefined if need be) so V8 keeps them all inside the object.
   tabId: string | undefined = undefined
   conversationId: string | undefined = undefined
@@ -51,26 +51,15 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame> implements
     return false
   }
 
-  /** Entry point for one raw WebSocket message. */
-  receive(data: WebSocket.RawData, isBinary: boolean): void {
-    const text = this.admit(data, isBinary)
-    if (text === undefined) return
-    const parsed = parseCustomerFrame(text, this.parseLimits)
-    if (!parsed.ok) return this.refuseParsed(text, parsed.code, parsed.message)
-    const at = performance.now()
-    this.serially(() => this.handleSafely(parsed.frame).finally(() => this.ctx.metrics.handled(this.side, parsed.frame, at)))
+  protected parse(text: string): ParseResult<CustomerFrame> {
+    return parseCustomerFrame(text, this.parseLimits)
   }
 
-  private async handleSafely(frame: CustomerFrame): Promise<void> {
-    if (this.ctx.closing) return this.refuse('server-closing', 'the server is shutting down')
-    try {
-      await this.handle(frame)
-    } catch (error) {
-      this.failed(error, frame.type, frame.type === 'message' ? frame.clientId : frame.type)
-    }
+  protected refOf(frame: CustomerFrame): string {
+    return frame.type === 'message' ? frame.clientId : frame.type
   }
 
-  private async handle(frame: CustomerFrame): Promise<void> {
+  protected async handle(frame: CustomerFrame): Promise<void> {
     if (frame.type === 'hello') {
       this.greet()
       return handleHello(this, frame)
