@@ -67,12 +67,15 @@ describe('holdline (a real process)', () => {
     const startedAt = Date.now()
     const c = cli(['serve', '--port', '0', '--host', '127.0.0.1', '--store', `redis://127.0.0.1:${port}`, '--store-wait-ms', '1500'])
     expect(await c.exited).toBe(1)
-    expect(Date.now() - startedAt).toBeLessThan(6_000)
+    // Well inside the default bound (10 s) for a 1.5 s wait, even with the machine busy.
+    expect(Date.now() - startedAt).toBeLessThan(10_000)
     const where = `redis://127.0.0.1:${port}`
     const retries = c.stderr.split('\n').filter((l) => l.startsWith(`holdline warn: redis unreachable at ${where} (connect ECONNREFUSED 127.0.0.1:${port}); retry `))
     expect(retries.length).toBeGreaterThanOrEqual(2)
     expect(retries[0]).toMatch(/; retry 1 in \d+ ms$/)
-    expect(c.stderr).toMatch(new RegExp(`holdline error: cannot start: redis unreachable at ${where.replace(/[/.]/g, '\\$&')} \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\): gave up after 1\\.[5-7] s \\(--store-wait-ms waits longer\\)\\n$`))
+    const gaveUp = new RegExp(`holdline error: cannot start: redis unreachable at ${where.replace(/[/.]/g, '\\$&')} \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\): gave up after (\\d+(?:\\.\\d)?) s \\(--store-wait-ms waits longer\\)\\n$`).exec(c.stderr)
+    // The wait asked for, or a little more on a loaded machine; never less.
+    expect(Number(gaveUp?.[1])).toBeGreaterThanOrEqual(1.5)
     expect(c.stdout).toBe('')
   })
 
