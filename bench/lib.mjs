@@ -1,7 +1,7 @@
-// Small pieces the benchmarks share: a frame reader over a `ws` socket, and a throwaway redis-server.
-import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
+// Small pieces the benchmarks share: a frame reader over a `ws` socket, and the tests' redis-server helper.
 import WebSocket from 'ws'
+
+export { startRedis } from '../test/helpers/redis-server.mjs'
 
 /** Opens a socket; `next(test)` resolves with the first frame (queued or coming) that passes `test`. */
 export async function openFrames(url) {
@@ -21,20 +21,6 @@ export async function openFrames(url) {
     return new Promise((resolve) => waiters.push({ test, resolve }))
   }
   return { ws, next, send: (frame) => ws.send(JSON.stringify(frame)) }
-}
-
-/** A redis-server on a free loopback port, without persistence; `stop()` ends it. */
-export async function startRedis() {
-  const probe = createServer()
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address()
-  await new Promise((resolve) => probe.close(resolve))
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] })
-  await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)))
-    child.stdout.on('data', (data) => String(data).includes('Ready to accept connections') && resolve())
-  })
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') }
 }
 
 /** Server options for benchmarks: loopback, no static files, limits lifted so the load is the point. */

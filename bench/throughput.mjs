@@ -137,7 +137,7 @@ export async function throughput() {
     await Promise.all([a.close(), b.close()])
     return { holdline: { one, two }, socketio: await socketio(redis.url) }
   } finally {
-    redis.stop()
+    await redis.stop()
   }
 }
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { seedFromEnv } from '../helpers/random.js'
-import { startRedis, type RunningRedis } from '../redis/redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 import { violations } from './invariants.js'
 import { runChaos, type ChaosSettings } from './run.js'
 

@@ -9,7 +9,7 @@ import WebSocket from 'ws'
 import { createAgent, type Agent } from '../../src/agent/index.js'
 import { createServer, type HoldlineServer, type ServerOptions } from '../../src/server/index.js'
 import { customer, waitFor, type Raw } from '../helpers/raw.js'
-import { startRedis, type RunningRedis } from './redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 const GRACE = 1_500
 let redis: RunningRedis

@@ -9,7 +9,7 @@ import { createRedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { customer, waitFor, type Raw } from '../helpers/raw.js'
-import { startRedis, type RunningRedis } from './redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis | undefined
 let server: StartedServer | undefined

@@ -7,7 +7,7 @@ import { afterEach, expect, test } from 'vitest'
 import type { ServerLogger } from '../../src/server/logger.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { customer, waitFor } from '../helpers/raw.js'
-import { startRedis, type RunningRedis } from './redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis | undefined
 let server: StartedServer | undefined

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from 'redis'
 import { createConversation, heard } from '../../src/server/engine/index.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
-import { startRedis, type RunningRedis } from './redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis
 let store: RedisStore

@@ -7,7 +7,7 @@ import { afterEach, expect, test } from 'vitest'
 import { createRedisStore } from '../../src/server/store/redis-store.js'
 import { runCli, type RunningCli } from '../helpers/cli-process.js'
 import { customer, type Raw } from '../helpers/raw.js'
-import { startRedis, type RunningRedis } from './redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis | undefined
 let cli: RunningCli | undefined

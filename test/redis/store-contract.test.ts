@@ -9,7 +9,7 @@ import { MemoryStore } from '../../src/server/store/memory-store.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage, Store } from '../../src/server/store/types.js'
 import { waitFor } from '../helpers/raw.js'
-import { startRedis, type RunningRedis } from './redis-server.js'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis
 const opened: Array<RedisStore> = []

@@ -1,52 +1,54 @@
 /**
  * A real redis-server (Debian's package) on a free port on 127.0.0.1, for tests. No persistence unless asked.
  *
+ * Shared by the tests and the benchmarks (plain JavaScript, so `node bench/run.mjs` runs it as it is).
+ *
  * @example
  * const redis = await startRedis()
  * const store = await createRedisStore(redis.url)
  * await redis.stop()
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from 'redis'
 
-export interface RunningRedis {
-  url: string
-  stop(): Promise<void>
-  /** Starts it again on the same port (after `stop()`); with `persist`, with the data it had. */
-  start(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+async function freePort() {
   const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
+  await new Promise((resolve) => server.close(() => resolve()))
   return port
 }
 
 /**
- * @param options.persist keep every write in an append-only file (fsync always) in a temporary
+ * @param {{ persist?: boolean }} [options] `persist`: keep every write in an append-only file (fsync always) in a temporary
  *   folder, so a `stop()` then `start()` comes back with the data, as a Redis with persistence does.
  */
-export async function startRedis(options: { persist?: boolean } = {}): Promise<RunningRedis> {
+export async function startRedis(options = {}) {
   // A port found free may be taken by another test's redis-server before ours binds it: try another.
   for (let attempt = 1; ; attempt += 1) {
-    const redis = await launch(await freePort(), options).catch((error: unknown) => (attempt < 5 ? undefined : Promise.reject(error)))
+    const redis = await launch(await freePort(), options).catch((error) => (attempt < 5 ? undefined : Promise.reject(error)))
     if (redis) return redis
   }
 }
 
-async function launch(port: number, options: { persist?: boolean }): Promise<RunningRedis> {
+/**
+ * @param {number} port
+ * @param {{ persist?: boolean }} options
+ */
+async function launch(port, options) {
   const url = `redis://127.0.0.1:${port}`
   const dir = options.persist ? await mkdtemp(join(tmpdir(), 'holdline-redis-')) : undefined
   const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
-  let exited: Promise<void> = Promise.resolve()
-  let child: ChildProcess | undefined
-  const start = async (): Promise<void> => {
+  /** @type {Promise<void>} */
+  let exited = Promise.resolve()
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child
+  const start = async () => {
     if (child) return
     const spawned = spawn(
       process.env.HOLDLINE_REDIS_SERVER ?? 'redis-server',
@@ -54,8 +56,8 @@ async function launch(port: number, options: { persist?: boolean }): Promise<Run
       { stdio: 'ignore' },
     )
     child = spawned
-    exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()))
-    await answering(spawned, url).catch((error: unknown) => {
+    exited = new Promise((resolve) => spawned.once('exit', () => resolve()))
+    await answering(spawned, url).catch((error) => {
       spawned.kill('SIGKILL')
       child = undefined
       throw error
@@ -73,7 +75,11 @@ async function launch(port: number, options: { persist?: boolean }): Promise<Run
   }
 }
 
-async function answering(child: ChildProcess, url: string): Promise<void> {
+/**
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} url
+ */
+async function answering(child, url) {
   const deadline = Date.now() + 10_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`)
