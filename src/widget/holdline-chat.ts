@@ -403,7 +403,7 @@ export class HoldlineChat extends Base {
     const count = this._seen() ? 0 : unreadCount(messages, conversationId, this._memory.read ?? { seq: 0 })
     const badge = this._q('unread')
     badge.hidden = count === 0
-    badge.textContent = String(count)
+    badge.textContent = count > 0 ? String(count) : ''
     const launcher = this._q('launcher')
     if (count > 0) launcher.setAttribute('aria-label', `${this._texts.launcher}, ${this._texts.unread(count)}`)
     else launcher.removeAttribute('aria-label')

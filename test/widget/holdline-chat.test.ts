@@ -85,14 +85,14 @@ describe('<holdline-chat>', () => {
     type('written offline')
     await until(() => shown().some((m) => m.text === 'written offline'), 'the queued message')
     expect(shown().find((m) => m.text === 'written offline')?.pending).toBe('true')
-    expect(q('connection').hidden).toBe(false)
-    expect(q('connection').textContent).toBe(DEFAULT_TEXTS.offline(1))
+    expect(q('connection').hasAttribute('data-line')).toBe(true)
+    expect(q('connection-text').textContent).toBe(DEFAULT_TEXTS.offline(1))
 
     online.mockReturnValue(true)
     window.dispatchEvent(new Event('online'))
     await until(() => shown().find((m) => m.text === 'written offline')?.pending === 'false', 'delivery')
     expect(shown().filter((m) => m.text === 'written offline')).toHaveLength(1)
-    expect(q('connection').hidden).toBe(true)
+    expect(q('connection').hasAttribute('data-line')).toBe(false)
     const recorded = await server!.server.store.transcript(id())
     expect(recorded.filter((i) => i.kind === 'message' && i.text === 'written offline')).toHaveLength(1)
   })
@@ -125,8 +125,11 @@ describe('<holdline-chat>', () => {
     await mounted({ launcher: 'Hilfe?', send: 'Senden' })
     expect(q('launcher').textContent).toBe('Hilfe?')
     expect(q('send').textContent).toBe('Senden')
-    expect(q('transcript').getAttribute('role')).toBe('log')
-    expect(q('transcript').getAttribute('aria-live')).toBe('polite')
+    // The log wraps the list, so the list keeps its semantics (axe: listitem).
+    expect(q('scroller').getAttribute('role')).toBe('log')
+    expect(q('scroller').getAttribute('aria-live')).toBe('polite')
+    expect(q('transcript').tagName).toBe('OL')
+    expect(q('transcript').hasAttribute('role')).toBe(false)
     expect(q('launcher').getAttribute('aria-expanded')).toBe('false')
     expect(element!.shadowRoot!.querySelector('label[for="input"]')?.textContent).toBe(DEFAULT_TEXTS.inputLabel)
   })
@@ -146,7 +149,7 @@ describe('connectionLine', () => {
   it.each([
     ['connected', 0, ''],
     ['connecting', 0, DEFAULT_TEXTS.connecting],
-    ['reconnecting', 2, DEFAULT_TEXTS.reconnecting],
+    ['reconnecting', 2, 'Reconnecting… 2 messages will be sent when the connection is back.'],
     ['offline', 2, 'You are offline. 2 messages will be sent when you are back.'],
     ['offline', 0, 'You are offline. Messages will be sent when you are back.'],
   ] as const)('%s with %i queued', (state, queued, line) => {
