@@ -34,6 +34,9 @@ export interface WidgetPage {
   /** The socket's base URL (a proxy), if not the server itself. */
   url?: string
   title?: string
+  /** Page CSS (a site's theme) and extra body HTML (a site's own chat button). */
+  css?: string
+  body?: string
 }
 
 /** Opens a customer page with the widget's script tag (the server must serve `pagesRoot()`). */
@@ -44,12 +47,12 @@ export async function openWidgetPage(page: Page, server: StartedServer, options:
     .join('')
   const file = options.bundle === 'loader' ? 'holdline-loader.js' : 'holdline.iife.js'
   const html = `<!doctype html><html lang="${options.lang ?? 'en'}" dir="${options.dir ?? 'ltr'}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${options.title ?? 'Shop'}</title></head>
-<body><main><h1>${options.title ?? 'Shop'}</h1><p>A page with a chat.</p></main><script src="/dist/${file}"${attributes}></script></body></html>`
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${options.title ?? 'Shop'}</title><style>${options.css ?? ''}</style></head>
+<body><main><h1>${options.title ?? 'Shop'}</h1><p>A page with a chat.</p>${options.body ?? ''}</main><script src="/dist/${file}"${attributes}></script></body></html>`
   const name = `widget-${++pages}.html`
   writeFileSync(join(pagesRoot(), name), html)
   await page.goto(`${server.url}/${name}`)
-  await page.getByTestId('launcher').or(page.getByTestId('panel')).first().waitFor()
+  await page.waitForFunction(() => !!document.querySelector('holdline-chat')?.shadowRoot?.querySelector('[data-testid="launcher"]'))
 }
 
 /** Opens the panel with the launcher (if it is closed) and waits for it. */
