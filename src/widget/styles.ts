@@ -29,8 +29,9 @@ button { font: inherit; cursor: pointer; }
 .launcher { position: relative; background: var(--_accent); color: var(--_accent-text); border: 0; min-height: 48px;
   border-radius: var(--holdline-launcher-radius, 999px); padding: 12px 20px; box-shadow: 0 4px 14px rgba(0,0,0,.25); }
 .launcher:focus-visible { outline: 3px solid var(--_accent); outline-offset: 3px; }
-:host([launcher="hidden"]) .launcher { display: none; }
-.badge { position: absolute; top: -6px; inset-inline-end: -6px; min-width: 22px; height: 22px; padding: 0 6px; box-sizing: border-box;
+:host([launcher="hidden"]) .launcher, :host([open]) .badge { display: none; }
+/* Absolute to the host (fixed), over the launcher's corner; clicks go through to the launcher. */
+.badge { pointer-events: none; position: absolute; top: -6px; inset-inline-end: -6px; min-width: 22px; height: 22px; padding: 0 6px; box-sizing: border-box;
   border-radius: 11px; background: var(--_badge-bg); color: var(--_badge-text); font-size: 13px; font-weight: 700; line-height: 22px; text-align: center; }
 `
 
@@ -57,7 +58,8 @@ header .close:focus-visible { outline-color: var(--_accent-text); outline-offset
 .message[data-from="customer"] { align-self: flex-end; background: var(--holdline-customer-bg, var(--_accent)); color: var(--holdline-customer-text, var(--_accent-text)); }
 .message[data-from="agent"] { align-self: flex-start; background: var(--_agent-bg); color: var(--_agent-text); }
 .message[data-from="system"] { align-self: center; max-width: 100%; text-align: center; background: none; color: var(--_muted); font-size: .875rem; font-style: italic; padding: 2px 8px; }
-.message[data-pending="true"] { opacity: .85; }
+/* Pending: marked by its "Queued" line and a dashed outline (an opacity would cost contrast). */
+.message[data-pending="true"] { outline: 2px dashed var(--_muted); outline-offset: 2px; }
 .message .meta { display: block; font-size: .75rem; font-weight: 600; margin-bottom: 2px; }
 .waiting { margin: 12px 0 0; text-align: center; color: var(--_muted); font-size: .875rem; }
 .below { position: relative; }

@@ -5,7 +5,9 @@ const escape = (text: string): string =>
 
 /** The launcher alone: what the script-tag loader draws before the rest of the widget is fetched. */
 export function launcherTemplate(label: string): string {
-  return `<button type="button" class="launcher" part="launcher" data-testid="launcher" aria-expanded="false" aria-controls="panel"><span class="label">${escape(label)}</span><span class="badge" part="badge" data-testid="unread" hidden></span></button>`
+  // The count sits beside the button, not in it: the button's name then says it in words
+  // ("Chat with us, 2 messages unread") and still contains all its visible text.
+  return `<button type="button" class="launcher" part="launcher" data-testid="launcher" aria-expanded="false" aria-controls="panel">${escape(label)}</button><span class="badge" part="badge" data-testid="unread" aria-hidden="true" hidden></span>`
 }
 
 /**
