@@ -243,6 +243,7 @@ export class HoldlineChat extends Base {
       chat.on('reconnect-available', () => {
         this._q('reconnect-choice').hidden = false
         if (!this.hasAttribute('open')) this.open()
+        this._render()
         this._q('reconnect-continue').focus()
       }),
       chat.on('typing', () => this._showTyping()),
@@ -289,6 +290,7 @@ export class HoldlineChat extends Base {
   private _choose(action: () => Promise<unknown> | undefined): void {
     this._q('reconnect-choice').hidden = true
     this._starting = action()?.catch(() => undefined)
+    this._render()
     this._q('input').focus()
   }
 
@@ -372,12 +374,14 @@ export class HoldlineChat extends Base {
     const view = chatView(chat)
     const connecting = chat.connection === 'connecting' || chat.connection === 'reconnecting'
     this._watchSlow(connecting)
-    const line = connectionLine(chat.connection, view.queued, this._texts, this._slow)
+    // While the R10 question is up the SDK waits for the customer, not for the network.
+    const choosing = !this._q('reconnect-choice').hidden
+    const line = choosing ? '' : connectionLine(chat.connection, view.queued, this._texts, this._slow)
     const connection = this._q('connection')
     connection.toggleAttribute('data-line', line !== '')
     connection.dataset.state = chat.connection
     this._q('connection-text').textContent = line
-    this._q('retry').hidden = !(this._slow && connecting)
+    this._q('retry').hidden = !(this._slow && connecting) || choosing
     const waiting = this._q('waiting')
     waiting.hidden = !view.waiting
     waiting.textContent = view.waiting ? this._texts.waitingForAgent : ''
@@ -385,12 +389,14 @@ export class HoldlineChat extends Base {
     agentLine.hidden = !view.agentName
     agentLine.textContent = view.agentName ? this._texts.agentJoined(view.agentName) : ''
     this._q('ended').hidden = !view.ended
-    this._q('end').hidden = view.ended || !this._q('end-question').hidden
+    // Nothing to end before the customer has written (or while choosing which chat to continue).
+    const wrote = chat.messages.some((m) => m.from === 'customer')
+    this._q('end').hidden = view.ended || choosing || !wrote || !this._q('end-question').hidden
     if (view.ended) this._q('end-question').hidden = true
     this._q<HTMLButtonElement>('send').disabled = view.ended
     this._q<HTMLTextAreaElement>('input').disabled = view.ended
-    const wrote = chat.messages.some((m) => m.from !== 'system')
-    this._q('new-chat-notice').hidden = !(this._newChatFor && this._newChatFor === conversationId && !wrote)
+    const talked = chat.messages.some((m) => m.from !== 'system')
+    this._q('new-chat-notice').hidden = !(this._newChatFor && this._newChatFor === conversationId && !talked)
     this._follower?.update(added > 0)
     this._renderUnread(messages, conversationId)
   }

@@ -88,8 +88,7 @@ describe('widget transcript', () => {
   })
 
   it('shows the transcript at once after a reload with the network down, from its local copy', async () => {
-    await begin()
-    proxy = await startProxy(scenario.server.url)
+    proxy = await startProxy((await begin()).server.url)
     const { page, id } = await chatting(proxy.url)
     await scenario!.agent.send(id, 'We shipped it yesterday')
     await shows(page, 'We shipped it yesterday')

@@ -38,12 +38,16 @@ const shown = (): Array<{ from: string; text: string; pending: string }> =>
     pending: el.dataset.pending ?? '',
   }))
 
+let widgets = 0
+
 async function mounted(texts = {}): Promise<{ chat: Chat; id: () => string }> {
   server = await startServer()
   agent = createAgent({ url: server.url, token: 'agent-token', WebSocket })
   await agent.connect()
-  const chat = createChat({ url: server.url, widgetId: 'w', storage: 'memory', WebSocket })
-  element = mountWidget({ chat, widgetId: 'w', texts })
+  // A widget id per test: 'memory' storage is page-wide, and an outbox left by one test must not seed the next.
+  const widgetId = `w${++widgets}`
+  const chat = createChat({ url: server.url, widgetId, storage: 'memory', WebSocket })
+  element = mountWidget({ chat, widgetId, texts })
   return { chat, id: () => chat.conversation?.id ?? '' }
 }
 
@@ -107,10 +111,13 @@ describe('<holdline-chat>', () => {
     await until(() => chat.messages.some((m) => m.text === 'now'), 'the message')
   })
 
-  it('ends the chat only after the confirmation', async () => {
+  it('ends the chat only after the confirmation, and offers no end before the customer wrote', async () => {
     const { chat } = await mounted()
     q('launcher').click()
     await until(() => chat.connection === 'connected', 'connected')
+    expect(q('end').hidden).toBe(true)
+    type('a question')
+    await until(() => !q('end').hidden, 'the end button')
     q('end').click()
     expect(q('end-question').hidden).toBe(false)
     q('end-cancel').click()
