@@ -19,6 +19,7 @@ import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
 import { NewChatLimit } from './net/new-chat-limit.js'
 import { newConnectionId } from './net/tokens.js'
+import { QueueNotifier } from './net/queue-notifier.js'
 import { RoutingRunner } from './net/routing-runner.js'
 import type { StaticMount } from './net/static-files.js'
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js'
@@ -89,8 +90,16 @@ function assemble(o: ResolvedOptions, store: Store): { ctx: ServerContext; routi
   const hub = new Hub(config, now)
   const ctx: ServerContext = { options: o, config, store, service, hub, metrics: new Metrics(), events, now, processId: newConnectionId(), closing: false, newChats: o.newChatsPerAddress && new NewChatLimit(o.newChatsPerAddress) }
   const routing = new RoutingRunner(ctx)
-  hub.onRouting = () => routing.request()
-  events.on('transition', (e) => ctx.metrics.transition(e.reason))
+  const queue = new QueueNotifier(ctx)
+  hub.onRouting = () => {
+    routing.request()
+    queue.request()
+  }
+  hub.onCustomerAdded = () => queue.request()
+  events.on('transition', (e) => {
+    ctx.metrics.transition(e.reason)
+    queue.transition(e)
+  })
   const unsubscribe = store.subscribe((m) => hub.deliver(m))
   const scheduler = new DeadlineScheduler({
     store,

@@ -57,6 +57,7 @@ export class HoldlineChat extends Base {
   private _follower: ScrollFollow | undefined
   private _copy: TranscriptCopy | undefined
   private _newChatFor: string | undefined
+  private _queue: { position: number; waitMs?: number } | undefined
   private _lastUnread = 0
   private _returnFocus: HTMLElement | undefined
   /** The last error the chat reported (`storage-unavailable` is reported before page code can listen). */
@@ -247,6 +248,10 @@ export class HoldlineChat extends Base {
         this._q('reconnect-continue').focus()
       }),
       chat.on('typing', () => this._showTyping()),
+      chat.on('queue', (queue) => {
+        this._queue = queue
+        this._render()
+      }),
       chat.on('error', (error) => {
         this.lastError = error
         if (error.code === 'storage-unavailable') this._q('storage-notice').hidden = false
@@ -384,7 +389,9 @@ export class HoldlineChat extends Base {
     this._q('retry').hidden = !(this._slow && connecting) || choosing
     const waiting = this._q('waiting')
     waiting.hidden = !view.waiting
-    waiting.textContent = view.waiting ? this._texts.waitingForAgent : ''
+    if (chat.conversation?.status !== 'open') this._queue = undefined
+    const queue = this._queue
+    waiting.textContent = !view.waiting ? '' : queue ? this._texts.queuePosition(queue.position, queue.waitMs) : this._texts.waitingForAgent
     const agentLine = this._q('agent-line')
     agentLine.hidden = !view.agentName
     agentLine.textContent = view.agentName ? this._texts.agentJoined(view.agentName) : ''

@@ -15,6 +15,8 @@ export class Hub {
   readonly agents = new Registry<AgentConnection>()
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
+  /** A customer connection attached to its conversation (it may need its queue position). */
+  onCustomerAdded: () => void = () => {}
 
   constructor(
     private readonly config: EngineConfig,
@@ -23,6 +25,7 @@ export class Hub {
 
   addCustomer(conversationId: string, conn: CustomerConnection): void {
     this.customers.add(conversationId, conn)
+    this.onCustomerAdded()
   }
 
   removeCustomer(conversationId: string, conn: CustomerConnection): void {
