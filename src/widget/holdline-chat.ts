@@ -58,6 +58,8 @@ export class HoldlineChat extends Base {
   private _copy: TranscriptCopy | undefined
   private _newChatFor: string | undefined
   private _queue: { position: number; waitMs?: number } | undefined
+  /** The transcript copy and the draft go to localStorage only where the chat keeps its own record there. */
+  private _persist = true
   private _lastUnread = 0
   private _returnFocus: HTMLElement | undefined
   /** The last error the chat reported (`storage-unavailable` is reported before page code can listen). */
@@ -127,7 +129,8 @@ export class HoldlineChat extends Base {
     this._root = this.shadowRoot ?? this.attachShadow({ mode: 'open' })
     this._root.innerHTML = `<style>${STYLES}</style>${widgetTemplate(this._texts)}`
     this._memory = readMemory(this._widgetId)
-    const copy = readCopy(this._widgetId)
+    this._persist = (this._options.storage ?? this.getAttribute('storage') ?? 'local') === 'local'
+    const copy = this._persist ? readCopy(this._widgetId) : undefined
     // Only the conversation the SDK will resume; an ended one's copy is not shown as if live.
     this._copy = this._memory.started && copy && copy.conversationId === storedConversationId(this._widgetId) ? copy : undefined
     this._q<HTMLTextAreaElement>('input').value = this._memory.draft ?? ''
@@ -181,7 +184,7 @@ export class HoldlineChat extends Base {
       }
     })
     on('input', 'input', () => {
-      this._remember({ draft: this._q<HTMLTextAreaElement>('input').value })
+      if (this._persist) this._remember({ draft: this._q<HTMLTextAreaElement>('input').value })
       this._chatInstance?.typing()
     })
     on('retry', 'click', () => this._chatInstance?.notifyForeground())
@@ -267,7 +270,7 @@ export class HoldlineChat extends Base {
       this._notify(message)
     }
     const id = this._chatInstance?.conversation?.id
-    if (id && !message.pending) writeCopy(this._widgetId, boundedCopy(id, this._chatInstance!.messages))
+    if (id && !message.pending && this._persist) writeCopy(this._widgetId, boundedCopy(id, this._chatInstance!.messages))
     this._render()
   }
 

@@ -5,15 +5,15 @@
  */
 const LIGHT = `--_bg: var(--holdline-bg, #fff); --_text: var(--holdline-text, #1d2433);
   --_muted: var(--holdline-muted, #5b6472); --_border: var(--holdline-border, #d5d9e0);
-  --_agent-bg: var(--holdline-agent-bg, #eef0f4); --_agent-text: var(--holdline-agent-text, var(--_text));
+  --_agent-bg: var(--holdline-agent-bg, #eef0f4);
   --_status-bg: var(--holdline-status-bg, #fff4e5); --_status-text: var(--holdline-status-text, #6b4100);
-  --_notice-bg: var(--holdline-notice-bg, #eef2ff); --_notice-text: var(--holdline-notice-text, var(--_text));
+  --_notice-bg: var(--holdline-notice-bg, #eef2ff);
   --_input-bg: var(--holdline-input-bg, #fff);`
 const DARK = `--_bg: var(--holdline-bg, #181b22); --_text: var(--holdline-text, #e8eaf0);
   --_muted: var(--holdline-muted, #a9b0bd); --_border: var(--holdline-border, #3a404c);
-  --_agent-bg: var(--holdline-agent-bg, #2a2f3a); --_agent-text: var(--holdline-agent-text, var(--_text));
+  --_agent-bg: var(--holdline-agent-bg, #2a2f3a);
   --_status-bg: var(--holdline-status-bg, #3d2f12); --_status-text: var(--holdline-status-text, #ffd89a);
-  --_notice-bg: var(--holdline-notice-bg, #232a44); --_notice-text: var(--holdline-notice-text, var(--_text));
+  --_notice-bg: var(--holdline-notice-bg, #232a44);
   --_input-bg: var(--holdline-input-bg, #101318);`
 
 export const LAUNCHER_STYLES = `
@@ -36,7 +36,8 @@ button { font: inherit; cursor: pointer; }
 `
 
 export const STYLES = `${LAUNCHER_STYLES}
-:host { ${LIGHT} color: var(--_text); }
+:host { ${LIGHT} color: var(--_text);
+  --_agent-text: var(--holdline-agent-text, var(--_text)); --_notice-text: var(--holdline-notice-text, var(--_text)); }
 :host([data-theme="dark"]) { ${DARK} }
 @media (prefers-color-scheme: dark) { :host(:not([data-theme="light"])) { ${DARK} } }
 .panel { width: 370px; height: 560px; max-height: calc(100vh - 2 * var(--_offset)); display: flex; flex-direction: column;
@@ -47,7 +48,7 @@ header { display: flex; align-items: center; justify-content: space-between; gap
 header h2 { font-size: 1.05rem; margin: 0; }
 header .agent { margin: 0; font-size: .85rem; }
 .close { background: transparent; border: 0; color: inherit; font-size: 1.6rem; line-height: 1; width: 44px; height: 44px; border-radius: 8px; }
-.close:focus-visible, .panel button:focus-visible, textarea:focus-visible, .scroller:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+.panel :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
 header .close:focus-visible { outline-color: var(--_accent-text); outline-offset: -4px; }
 .connection { display: flex; gap: 8px; align-items: center; padding: 6px 14px; font-size: .875rem; background: var(--_status-bg); color: var(--_status-text); }
 .connection:not([data-line]) { display: none; }
@@ -85,5 +86,6 @@ textarea:disabled { opacity: .7; }
   .panel { width: 100%; height: 100%; max-height: none; border-radius: 0; border: 0;
     padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) env(safe-area-inset-bottom, 0px) env(safe-area-inset-left, 0px); box-sizing: border-box; }
 }
-@media (prefers-reduced-motion: reduce) { .scroller { scroll-behavior: auto; } * { transition: none !important; animation: none !important; } }
+/* The only motion the widget has. */
+@media (prefers-reduced-motion: reduce) { .scroller { scroll-behavior: auto; } }
 `

@@ -44,6 +44,7 @@ export interface WidgetTexts {
 }
 
 const messages = (n: number): string => `${n} message${n === 1 ? '' : 's'}`
+const willSend = (n: number): string => `${n > 0 ? messages(n) : 'Messages'} will be sent`
 const minutes = (ms: number): string => {
   const m = Math.max(1, Math.round(ms / 60_000))
   return `about ${m} minute${m === 1 ? '' : 's'}`
@@ -63,10 +64,8 @@ export const DEFAULT_TEXTS: WidgetTexts = {
   connecting: 'Connecting…',
   stillConnecting: 'Still trying to connect…',
   retry: 'Try again',
-  reconnecting: (queued) =>
-    `Reconnecting… ${queued > 0 ? `${messages(queued)} will be sent` : 'Your messages will be sent'} when the connection is back.`,
-  offline: (queued) =>
-    `You are offline. ${queued > 0 ? `${messages(queued)} will be sent` : 'Messages will be sent'} when you are back.`,
+  reconnecting: (queued) => `Reconnecting… ${willSend(queued)} when the connection is back.`,
+  offline: (queued) => `You are offline. ${willSend(queued)} when you are back.`,
   closed: 'Disconnected.',
   queued: 'Queued',
   agentTyping: 'The agent is typing…',

@@ -44,25 +44,20 @@ export function playOnce(widgetId: string, claim: string, play: () => void): voi
   else attempt()
 }
 
-/** A short two-note chime, synthesised (no audio file to fetch). */
+/** A short chime, synthesised (no audio file to fetch). */
 export function chime(): void {
-  const Ctx = globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext
-  if (!Ctx) return
   try {
-    const ctx = new Ctx()
+    const ctx = new AudioContext()
+    const osc = ctx.createOscillator()
     const gain = ctx.createGain()
-    gain.connect(ctx.destination)
+    osc.frequency.value = 880
     gain.gain.setValueAtTime(0.08, ctx.currentTime)
-    gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.5)
-    ;[880, 1320].forEach((frequency, i) => {
-      const osc = ctx.createOscillator()
-      osc.frequency.value = frequency
-      osc.connect(gain)
-      osc.start(ctx.currentTime + i * 0.12)
-      osc.stop(ctx.currentTime + 0.5)
-    })
-    setTimeout(() => void ctx.close(), 800)
+    gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.4)
+    osc.connect(gain).connect(ctx.destination)
+    osc.start()
+    osc.stop(ctx.currentTime + 0.4)
+    osc.onended = () => void ctx.close()
   } catch {
-    // Autoplay refused (no gesture yet in this tab): no sound.
+    // No Web Audio, or autoplay refused (no gesture yet in this tab): no sound.
   }
 }

@@ -19,22 +19,11 @@ export interface WidgetMemory {
 
 const key = (widgetId: string): string => `holdline-widget:${widgetId}`
 
-const mark = (value: unknown): ReadMark | undefined => {
-  const m = value as Partial<ReadMark> | undefined
-  return m && typeof m.seq === 'number' ? { seq: m.seq, ...(typeof m.conversationId === 'string' ? { conversationId: m.conversationId } : {}) } : undefined
-}
-
 export function readMemory(widgetId: string): WidgetMemory {
   try {
-    const raw = globalThis.localStorage?.getItem(key(widgetId))
-    const value = raw ? (JSON.parse(raw) as Partial<WidgetMemory>) : {}
-    const memory: WidgetMemory = { open: value.open === true, started: value.started === true }
-    const read = mark(value.read)
-    const notified = mark(value.notified)
-    if (read) memory.read = read
-    if (notified) memory.notified = notified
-    if (typeof value.draft === 'string' && value.draft) memory.draft = value.draft
-    return memory
+    const value = JSON.parse(globalThis.localStorage?.getItem(key(widgetId)) ?? '{}') as Partial<WidgetMemory>
+    // Only the flags decide anything at start; a malformed mark or draft only miscounts once.
+    return { ...value, open: value.open === true, started: value.started === true }
   } catch {
     return { open: false, started: false }
   }

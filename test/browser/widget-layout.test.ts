@@ -165,6 +165,9 @@ describe('widget API and keyboard', () => {
     await p.getByTestId('panel').waitFor({ state: 'visible' })
     const focused = (): Promise<string | undefined> => inWidget<string | undefined>(p, `root.activeElement?.dataset.testid`)
     expect(await focused()).toBe('input')
+    await p.keyboard.type('Hello')
+    await p.keyboard.press('Enter')
+    await p.getByTestId('end').waitFor({ state: 'visible' })
     const order: Array<string | undefined> = []
     for (let i = 0; i < 4; i++) {
       await p.keyboard.press('Tab')

@@ -81,7 +81,7 @@ describe('widget states', () => {
     await connected(p)
     expect(await p.getByTestId('waiting').isVisible(), 'nothing to wait for before the first message').toBe(false)
     await customerSays(p, 'Is anyone there?')
-    await p.getByTestId('waiting').filter({ hasText: 'Waiting for an agent…' }).waitFor()
+    await p.getByTestId('waiting').filter({ hasText: 'Waiting for an agent: you are next.' }).waitFor()
     await agentAccepts(scenario!.agent, await conversationIdOf(p))
     await p.getByTestId('agent-line').filter({ hasText: 'You are chatting with Ana' }).waitFor()
     expect(await p.getByTestId('waiting').isVisible()).toBe(false)

@@ -157,6 +157,7 @@ describe('connectionLine', () => {
     ['connected', 0, ''],
     ['connecting', 0, DEFAULT_TEXTS.connecting],
     ['reconnecting', 2, 'Reconnecting… 2 messages will be sent when the connection is back.'],
+    ['reconnecting', 0, 'Reconnecting… Messages will be sent when the connection is back.'],
     ['offline', 2, 'You are offline. 2 messages will be sent when you are back.'],
     ['offline', 0, 'You are offline. Messages will be sent when you are back.'],
   ] as const)('%s with %i queued', (state, queued, line) => {
