@@ -1,14 +1,15 @@
 // Bundles: the customer SDK (ESM, CJS, minified ESM for the size budget), the script-tag IIFE
-// (SDK + widget, mounts itself), the widget as ESM, the agent SDK, and the Node server/CLI.
+// (SDK + widget, mounts itself), its loader (launcher first, the rest on click), the widget as ESM, the agent SDK, and the Node server/CLI.
 import typescript from '@rollup/plugin-typescript'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { builtinModules } from 'node:module'
 import { reconnectingWebSocketSource } from './build/rws-source.mjs'
+import { cssMin } from './build/css-min.mjs'
 
 // inlineSources: the maps carry the TypeScript they point to (src/ is not in the package).
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true, inlineSources: true })
-const browser = () => [reconnectingWebSocketSource(), nodeResolve({ browser: true }), ts()]
+const browser = () => [reconnectingWebSocketSource(), cssMin(), nodeResolve({ browser: true }), ts()]
 // ES2020 output (tsconfig target); the browsers we support run it as is, so no down-level helpers.
 // Properties are mangled only when they start with a single `_`: reconnecting-websocket marks its
 // private members so, and so does the client's internal state (src/client/runtime.ts); no wire
@@ -45,6 +46,12 @@ export default [
     output: [
       { file: 'dist/holdline.iife.js', format: 'iife', name: 'Holdline', plugins: [minIife], sourcemap: true },
     ],
+  },
+  {
+    // The script-tag loader: the launcher at once, the rest (holdline.iife.js) on the first click.
+    input: 'src/widget/loader.ts',
+    plugins: browser(),
+    output: [{ file: 'dist/holdline-loader.js', format: 'iife', plugins: [minIife] }],
   },
   {
     input: 'src/widget/index.ts',

@@ -99,7 +99,8 @@ function renderConversation(agent, c) {
   const log = $('.transcript', card)
   if (log.childElementCount !== c.transcript.length) {
     log.replaceChildren(...c.transcript.map(renderItem))
-    log.scrollTop = log.scrollHeight
+    // The scrolling box is the list's log wrapper.
+    log.parentElement.scrollTop = log.parentElement.scrollHeight
   }
   renderPresence(c)
 }

@@ -53,6 +53,9 @@ export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
     case 'typing':
       if (frame.from === 'agent') rt._events.emit('typing', { from: 'agent' })
       return
+    case 'queue':
+      if (rt._conversation?.status === 'open') rt._events.emit('queue', compact({ position: frame.position, waitMs: frame.waitMs }))
+      return
     case 'error':
       return onError(rt, frame)
     default:

@@ -87,6 +87,8 @@ export interface ChatEvents {
   'new-chat': (info: { conversationId: string; reason: NewChatReason; previousConversationId?: string }) => void
   /** The previous chat can be reopened (R10, `reconnect: 'prompt'`): call `resumePrevious()` or `startNew()`. */
   'reconnect-available': (previous: { conversationId: string; agent?: AgentInfo; expiresInMs: number }) => void
+  /** Waiting for an agent: the place in the queue (1: next) and the estimated wait, when they change. */
+  queue: (ctx: { position: number; waitMs?: number }) => void
   /** The agent is typing (throttled by the agent side). */
   typing: (ctx: { from: 'agent' }) => void
   /** Something went wrong that the app may want to show or log. */

@@ -286,8 +286,20 @@ export interface ErrorFrame {
   ref?: string
 }
 
+/**
+ * The customer's place in the queue while the conversation is open (1: next), sent after `welcome`
+ * and whenever it changes. `waitMs`: the estimated wait, from the recent accepts (absent until the
+ * server has seen enough of them).
+ */
+export interface QueueFrame {
+  type: 'queue'
+  position: number
+  waitMs?: number
+}
+
 export type ServerToCustomerFrame =
   | WelcomeFrame
+  | QueueFrame
   | ReconnectAvailableFrame
   | EventFrame
   | MessageAckFrame

@@ -18,6 +18,7 @@ import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
 import { NewChatLimit } from './net/new-chat-limit.js'
 import { newConnectionId } from './net/tokens.js'
+import { QueueNotifier } from './runner/queue-notifier.js'
 import { RoutingRunner } from './runner/routing-runner.js'
 import type { StaticMount } from './net/static-files.js'
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js'
@@ -105,8 +106,16 @@ function assemble(o: ResolvedOptions, store: Store, metrics: Metrics): { ctx: Se
   const hub = new Hub(config, now)
   const ctx: ServerContext = { options: o, config, store, service, hub, metrics, events, now, processId: newConnectionId(), closing: false, newChats: o.newChatsPerAddress && new NewChatLimit(o.newChatsPerAddress) }
   const routing = new RoutingRunner(ctx)
-  hub.onRouting = () => routing.request()
-  events.on('transition', (e) => ctx.metrics.transition(e.reason))
+  const queue = new QueueNotifier(ctx)
+  hub.onRouting = () => {
+    routing.request()
+    queue.request()
+  }
+  hub.onCustomerAdded = () => queue.request()
+  events.on('transition', (e) => {
+    ctx.metrics.transition(e.reason)
+    queue.transition(e)
+  })
   events.on('error', (e) => ctx.metrics.error(e.context))
   if (o.logger) events.on('error', errorLogger(o.logger))
   const unsubscribe = store.subscribe((m) => hub.deliver(m))

@@ -10,7 +10,7 @@
  */
 import { HoldlineChat, type WidgetOptions } from './holdline-chat.js'
 
-export { HoldlineChat, connectionLine, type WidgetOptions } from './holdline-chat.js'
+export { HoldlineChat, connectionLine, SLOW_CONNECT_MS, type WidgetOptions } from './holdline-chat.js'
 export { DEFAULT_TEXTS, type WidgetTexts } from './texts.js'
 
 /** The custom element's tag. */

@@ -1,6 +1,6 @@
 /**
  * Every text the widget shows, in one table. Pass `texts` to override any of them (localisation).
- * Functions receive the numbers they mention.
+ * Functions receive the numbers or names they mention.
  */
 export interface WidgetTexts {
   launcher: string
@@ -14,20 +14,40 @@ export interface WidgetTexts {
   endCancel: string
   endQuestion: string
   connecting: string
-  reconnecting: string
+  /** Shown after about 5 s of `connecting`, beside a retry button. */
+  stillConnecting: string
+  retry: string
+  reconnecting: (queued: number) => string
   offline: (queued: number) => string
   closed: string
   queued: string
   agentTyping: string
   waitingForAgent: string
+  /** The place in the queue (1 = next) and, when the server can tell, the estimated wait. */
+  queuePosition: (position: number, waitMs?: number) => string
+  agentJoined: (name: string) => string
   ended: string
   startNew: string
   reconnectQuestion: string
   reconnectContinue: string
   reconnectNew: string
   newChatNotice: string
+  newMessages: string
+  /** The launcher's accessible name while messages are unread. */
+  unread: (count: number) => string
+  /** Announced (visually hidden, polite) while the panel is closed. */
+  announce: (author: string, text: string) => string
+  storageUnavailable: string
   you: string
   agent: string
+  transcriptLabel: string
+}
+
+const messages = (n: number): string => `${n} message${n === 1 ? '' : 's'}`
+const willSend = (n: number): string => `${n > 0 ? messages(n) : 'Messages'} will be sent`
+const minutes = (ms: number): string => {
+  const m = Math.max(1, Math.round(ms / 60_000))
+  return `about ${m} minute${m === 1 ? '' : 's'}`
 }
 
 export const DEFAULT_TEXTS: WidgetTexts = {
@@ -42,19 +62,28 @@ export const DEFAULT_TEXTS: WidgetTexts = {
   endCancel: 'Keep chatting',
   endQuestion: 'End this chat?',
   connecting: 'Connecting…',
-  reconnecting: 'Reconnecting… Your messages will be sent when the connection is back.',
-  offline: (queued) =>
-    `You are offline. ${queued > 0 ? `${queued} message${queued === 1 ? '' : 's'} will be sent` : 'Messages will be sent'} when you are back.`,
+  stillConnecting: 'Still trying to connect…',
+  retry: 'Try again',
+  reconnecting: (queued) => `Reconnecting… ${willSend(queued)} when the connection is back.`,
+  offline: (queued) => `You are offline. ${willSend(queued)} when you are back.`,
   closed: 'Disconnected.',
   queued: 'Queued',
   agentTyping: 'The agent is typing…',
   waitingForAgent: 'Waiting for an agent…',
+  queuePosition: (position, waitMs) =>
+    `Waiting for an agent: you are ${position === 1 ? 'next' : `number ${position} in the queue`}${waitMs === undefined ? '' : `, ${minutes(waitMs)}`}.`,
+  agentJoined: (name) => `You are chatting with ${name}`,
   ended: 'This chat has ended.',
   startNew: 'Start a new chat',
   reconnectQuestion: 'Continue your previous chat?',
   reconnectContinue: 'Continue previous chat',
   reconnectNew: 'Start a new chat',
   newChatNotice: 'Your previous chat has ended. This is a new conversation.',
+  newMessages: 'New messages ↓',
+  unread: (count) => `${messages(count)} unread`,
+  announce: (author, text) => `New message from ${author}: ${text}`,
+  storageUnavailable: 'Your browser does not let this site store data: a reload will start a new chat.',
   you: 'You',
   agent: 'Agent',
+  transcriptLabel: 'Messages',
 }

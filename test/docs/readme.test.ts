@@ -38,3 +38,20 @@ describe('README', () => {
     for (const code of ERROR_CODES) expect(codes, code).toContain(code)
   })
 })
+
+describe('README, widget', () => {
+  it('documents every CSS custom property the widget reads', async () => {
+    const { STYLES } = await import('../../src/widget/styles.js')
+    const properties = new Set(STYLES.match(/--holdline-[a-z-]+/g))
+    expect(properties.size).toBeGreaterThan(10)
+    for (const property of properties) expect(readme, property).toContain(`\`${property}\``)
+  })
+
+  it('documents every script-tag data attribute the widget maps to an element attribute', async () => {
+    const { ELEMENT_ATTRIBUTES } = await import('../../src/widget/page-attributes.js')
+    for (const [data] of ELEMENT_ATTRIBUTES) {
+      const name = `data-${data.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+      expect(readme, name).toContain(`\`${name}\``)
+    }
+  })
+})

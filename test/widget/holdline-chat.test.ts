@@ -38,12 +38,16 @@ const shown = (): Array<{ from: string; text: string; pending: string }> =>
     pending: el.dataset.pending ?? '',
   }))
 
+let widgets = 0
+
 async function mounted(texts = {}): Promise<{ chat: Chat; id: () => string }> {
   server = await startServer()
   agent = createAgent({ url: server.url, token: 'agent-token', WebSocket })
   await agent.connect()
-  const chat = createChat({ url: server.url, widgetId: 'w', storage: 'memory', WebSocket })
-  element = mountWidget({ chat, widgetId: 'w', texts })
+  // A widget id per test: 'memory' storage is page-wide, and an outbox left by one test must not seed the next.
+  const widgetId = `w${++widgets}`
+  const chat = createChat({ url: server.url, widgetId, storage: 'memory', WebSocket })
+  element = mountWidget({ chat, widgetId, texts })
   return { chat, id: () => chat.conversation?.id ?? '' }
 }
 
@@ -85,14 +89,14 @@ describe('<holdline-chat>', () => {
     type('written offline')
     await until(() => shown().some((m) => m.text === 'written offline'), 'the queued message')
     expect(shown().find((m) => m.text === 'written offline')?.pending).toBe('true')
-    expect(q('connection').hidden).toBe(false)
-    expect(q('connection').textContent).toBe(DEFAULT_TEXTS.offline(1))
+    expect(q('connection').hasAttribute('data-line')).toBe(true)
+    expect(q('connection-text').textContent).toBe(DEFAULT_TEXTS.offline(1))
 
     online.mockReturnValue(true)
     window.dispatchEvent(new Event('online'))
     await until(() => shown().find((m) => m.text === 'written offline')?.pending === 'false', 'delivery')
     expect(shown().filter((m) => m.text === 'written offline')).toHaveLength(1)
-    expect(q('connection').hidden).toBe(true)
+    expect(q('connection').hasAttribute('data-line')).toBe(false)
     const recorded = await server!.server.store.transcript(id())
     expect(recorded.filter((i) => i.kind === 'message' && i.text === 'written offline')).toHaveLength(1)
   })
@@ -107,10 +111,13 @@ describe('<holdline-chat>', () => {
     await until(() => chat.messages.some((m) => m.text === 'now'), 'the message')
   })
 
-  it('ends the chat only after the confirmation', async () => {
+  it('ends the chat only after the confirmation, and offers no end before the customer wrote', async () => {
     const { chat } = await mounted()
     q('launcher').click()
     await until(() => chat.connection === 'connected', 'connected')
+    expect(q('end').hidden).toBe(true)
+    type('a question')
+    await until(() => !q('end').hidden, 'the end button')
     q('end').click()
     expect(q('end-question').hidden).toBe(false)
     q('end-cancel').click()
@@ -125,8 +132,11 @@ describe('<holdline-chat>', () => {
     await mounted({ launcher: 'Hilfe?', send: 'Senden' })
     expect(q('launcher').textContent).toBe('Hilfe?')
     expect(q('send').textContent).toBe('Senden')
-    expect(q('transcript').getAttribute('role')).toBe('log')
-    expect(q('transcript').getAttribute('aria-live')).toBe('polite')
+    // The log wraps the list, so the list keeps its semantics (axe: listitem).
+    expect(q('scroller').getAttribute('role')).toBe('log')
+    expect(q('scroller').getAttribute('aria-live')).toBe('polite')
+    expect(q('transcript').tagName).toBe('OL')
+    expect(q('transcript').hasAttribute('role')).toBe(false)
     expect(q('launcher').getAttribute('aria-expanded')).toBe('false')
     expect(element!.shadowRoot!.querySelector('label[for="input"]')?.textContent).toBe(DEFAULT_TEXTS.inputLabel)
   })
@@ -146,7 +156,8 @@ describe('connectionLine', () => {
   it.each([
     ['connected', 0, ''],
     ['connecting', 0, DEFAULT_TEXTS.connecting],
-    ['reconnecting', 2, DEFAULT_TEXTS.reconnecting],
+    ['reconnecting', 2, 'Reconnecting… 2 messages will be sent when the connection is back.'],
+    ['reconnecting', 0, 'Reconnecting… Messages will be sent when the connection is back.'],
     ['offline', 2, 'You are offline. 2 messages will be sent when you are back.'],
     ['offline', 0, 'You are offline. Messages will be sent when you are back.'],
   ] as const)('%s with %i queued', (state, queued, line) => {

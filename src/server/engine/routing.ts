@@ -63,8 +63,7 @@ export function computeOffers(
   loads: readonly AgentLoad[],
 ): Map<string, string[]> {
   const offers = new Map<string, string[]>()
-  const queue = [...open].filter((c) => c.status === 'open').sort((a, b) => a.statusAt - b.statusAt || a.createdAt - b.createdAt)
-  for (const conv of queue) {
+  for (const conv of queueOrder(open)) {
     for (const agentId of eligibleAgents(conv, loads)) {
       const list = offers.get(agentId) ?? []
       list.push(conv.id)
@@ -86,4 +85,12 @@ export function routingChanged(previous: Conversation, conversation: Conversatio
     conversation.affinityLapsed !== previous.affinityLapsed ||
     conversation.capacityReleased !== previous.capacityReleased
   )
+}
+
+/**
+ * The routing order: open conversations, oldest in the queue first. Offers and the customers'
+ * queue positions both follow it.
+ */
+export function queueOrder(conversations: readonly Conversation[]): Conversation[] {
+  return conversations.filter((c) => c.status === 'open').sort((a, b) => a.statusAt - b.statusAt || a.createdAt - b.createdAt)
 }

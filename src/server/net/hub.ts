@@ -14,6 +14,8 @@ export class Hub {
   readonly agents = new Registry<AgentPeer>()
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
+  /** A customer connection attached to its conversation (it may need its queue position). */
+  onCustomerAdded: () => void = () => {}
 
   constructor(
     private readonly config: EngineConfig,
@@ -22,6 +24,7 @@ export class Hub {
 
   addCustomer(conversationId: string, conn: CustomerPeer): void {
     this.customers.add(conversationId, conn)
+    this.onCustomerAdded()
   }
 
   removeCustomer(conversationId: string, conn: CustomerPeer): void {

@@ -1,0 +1,18 @@
+// Collapses the whitespace of the widget's CSS (the template literals of src/widget/styles.ts) at build
+// time: every byte of it ships to every page that shows the widget, and the source stays readable.
+export function cssMin() {
+  return {
+    name: 'holdline-css-min',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('src/widget/styles.ts')) return null
+      const out = code.replace(/`[^`]*`/g, (literal) =>
+        literal
+          .replace(/\s+/g, ' ')
+          .replace(/\s*([{};,>])\s*/g, '$1')
+          .replace(/: /g, ':')
+          .replace(/;}/g, '}'),
+      )
+      return { code: out, map: null }
+    },
+  }
+}
