@@ -7,6 +7,8 @@ export function cssMin() {
       if (!id.replace(/\\/g, '/').endsWith('src/widget/styles.ts')) return null
       const out = code.replace(/`[^`]*`/g, (literal) =>
         literal
+          // Comments explain the source; they need not ship.
+          .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/\s+/g, ' ')
           .replace(/\s*([{};,>])\s*/g, '$1')
           .replace(/: /g, ':')

@@ -9,7 +9,7 @@ import type { SafeStorage } from './storage.js'
 import type { SeqTracker } from './transcript.js'
 import type { Transport } from '../transport/transport.js'
 import type { Waiter } from '../transport/waiter.js'
-import type { NewChatReason } from '../protocol/index.js'
+import type { AgentInfo, ConversationStatus, NewChatReason } from '../protocol/index.js'
 import { compact } from './compact.js'
 import { parseRecord, updateRecord } from './record.js'
 import { fromOutbox } from './transcript.js'
@@ -135,11 +135,10 @@ export const DORMANT: readonly Phase[] = ['idle', 'ended', 'destroyed']
 
 /**
  * The phases a phase may only be entered from; a phase not listed may be entered from any but
- * `destroyed`, which is final. `ready` and `prompt` answer a hello; a hello goes out from a socket
+ * `destroyed`, which is final (`idle` is only the first). `ready` and `prompt` answer a hello; a hello goes out from a socket
  * just opened, a resent hello, or the customer's answer to the R10 prompt.
  */
 const ENTERED_FROM: Partial<Record<Phase, readonly Phase[]>> = {
-  idle: [],
   ready: ['hello-sent'],
   prompt: ['hello-sent'],
   'hello-sent': ['connecting', 'hello-sent', 'prompt'],
@@ -154,4 +153,10 @@ export function setPhase(rt: Runtime, next: Phase): boolean {
   if (rt._phase === 'destroyed' || (from && !from.includes(rt._phase))) return false
   rt._phase = next
   return true
+}
+
+/** The conversation's state changed (welcome, or a status item): keep it and tell the app. */
+export function setConversation(rt: Runtime, id: string, { status, agent }: { status: ConversationStatus; agent?: AgentInfo }): void {
+  rt._conversation = compact({ id, status, agent })
+  rt._events.emit('conversation', { ...rt._conversation })
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_HEARTBEAT_MS, type ServerToCustomerFrame } from '../../src/protocol/index.js'
 import { createChatEmitter } from '../../src/client/events.js'
-import { handleFrame } from '../../src/client/inbound.js'
+import { handleFrame } from '../../src/client/handle-frame.js'
 import { resolveOptions } from '../../src/client/options.js'
 import { recordKey } from '../../src/client/record.js'
 import { setPhase, type Phase, type Runtime } from '../../src/client/runtime.js'
@@ -92,7 +92,6 @@ describe('setPhase', () => {
     ['ready', 'paused', true],
     ['ended', 'connecting', true],
     ['offline', 'connecting', true],
-    ['ready', 'idle', false],
     ['destroyed', 'connecting', false],
     ['ready', 'destroyed', true],
   ]
