@@ -7,6 +7,8 @@ import { createLogger, LOG_LEVELS, type LogLevel, type ServerLogger } from './lo
 import { resolveOptions, type AgentTokenConfig, type ServerOptions } from './options.js'
 import { packageVersion } from './package-info.js'
 import type { WrapUpCapacity } from './engine/types.js'
+import { readWebhooksFile } from './webhooks/config-file.js'
+import type { WebhookEndpoint } from './webhooks/types.js'
 
 const HELP = `Usage: holdline serve [options]
        holdline --version
@@ -33,6 +35,7 @@ Options:
   --new-chats-per-minute N  new conversations one address may start per minute (default: no limit)
   --trust-proxy             take that address from the last X-Forwarded-For entry
   --api-only                serve no static files (no demo pages, no /dist/ bundles)
+  --webhooks FILE           JSON array of webhook endpoints { url, secret, events? } (see docs/operations.md)
   --log-level L             debug | info | warn | error (default info)
   --log-format F            text | json (JSON lines, for log collectors; default text)
   --demo                    accept the agent token "demo" (agent "Demo agent", capacity 3)
@@ -149,6 +152,15 @@ function num(name: string, value: string | undefined): number | undefined {
   return n
 }
 
+/** `--webhooks FILE`, its errors worded as usage errors. */
+function webhooksFrom(path: string): WebhookEndpoint[] {
+  try {
+    return readWebhooksFile(path)
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+}
+
 interface Parsed {
   options: ServerOptions
   log: { level: LogLevel; format: 'text' | 'json' }
@@ -172,6 +184,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'allowed-origin': { type: 'string', multiple: true }, 'new-chats-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }, 'store-wait-ms': { type: 'string' }, 'api-only': { type: 'boolean' },
       'log-level': { type: 'string' }, 'log-format': { type: 'string' },
+      // --- webhooks ---
+      webhooks: { type: 'string' },
     },
   })
   if (values.help) return 'help'
@@ -210,6 +224,8 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     allowedOrigins: values['allowed-origin'],
     newChatsPerAddress: perMinute === undefined ? undefined : { perMinute },
     trustProxy: values['trust-proxy'] ?? false,
+    // --- webhooks ---
+    ...(values.webhooks === undefined ? {} : { webhooks: webhooksFrom(values.webhooks) }),
   }
   return { options, log }
 }

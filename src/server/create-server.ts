@@ -32,6 +32,7 @@ import { ConversationService } from './runner/service.js'
 import { MemoryStore } from './store/memory-store.js'
 import { createRedisStore } from './store/redis-store.js'
 import type { Store } from './store/types.js'
+import { startWebhooks } from './webhooks/start.js'
 
 /**
  * Stops a subscription. Our own name for nanoevents' type, so that the declarations of
@@ -161,6 +162,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     throw error
   }
   scheduler.start()
+  const webhooks = startWebhooks(ctx, prom)
   const sweep = setInterval(() => sweepDead(ctx, endpoints), Math.min(o.heartbeatMs, 5_000))
   sweep.unref()
   const leases = renewLeases(ctx, lease)
@@ -182,6 +184,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
     // Record every departure before the store goes: the windows of a restart count from now, not
     // from when a later process notices the connections are dead.
     await endpoints.departed()
+    // After the departures, whose events are queued too; what is not delivered stays in the store.
+    await webhooks.stop()
     unsubscribe()
     // A store passed in belongs to the caller (it may be shared with other servers).
     if (typeof o.store !== 'object') await ctx.store.close()

@@ -6,6 +6,8 @@ import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } f
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
 import type { Store } from './store/types.js'
+import { resolveWebhooks } from './webhooks/endpoints.js'
+import type { WebhookEndpoint } from './webhooks/types.js'
 
 /** How an agent token is configured: an agent id, or the agent's id, name and capacity. */
 export type AgentTokenConfig = string | { id: string; name?: string; capacity?: number }
@@ -90,6 +92,15 @@ export interface ServerOptions {
    * only behind a proxy you run, which appends that entry. @default false
    */
   trustProxy?: boolean
+  // --- webhooks ---
+  /**
+   * Endpoints sent the conversation and message events, signed, at least once (see docs/operations.md).
+   * Needs a store with an outbox (MemoryStore and RedisStore have one). @default []
+   */
+  webhooks?: readonly WebhookEndpoint[]
+  /** How often each endpoint's queue is looked at for events queued elsewhere or due for retry, ms. @default 1000 */
+  webhookPollMs?: number
+  // --- end webhooks ---
 }
 
 /** See {@link ServerOptions.newChatsPerAddress}. */
@@ -126,12 +137,14 @@ export const DEFAULTS = {
   defaultCapacity: 3,
   newChatsPerAddress: undefined as NewChatsPerAddress | undefined,
   trustProxy: false,
+  webhooks: [] as readonly WebhookEndpoint[],
+  webhookPollMs: 1_000,
 }
 
 /** Options with defaults applied and checked. */
 export type ResolvedOptions = Omit<typeof DEFAULTS, 'limits'> & { limits: Limits }
 
-const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'retainClosedMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs', 'storeWaitMs'] as const
+const DURATIONS = ['graceMs', 'agentGraceMs', 'affinityMs', 'retainClosedMs', 'wrapUpAutoCloseMs', 'openAutoCloseMs', 'heartbeatMs', 'pollMs', 'storeWaitMs', 'webhookPollMs'] as const
 
 function fail(message: string): never {
   throw new TypeError(`holdline: ${message}`)
@@ -172,6 +185,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     fail("store must be a Store, 'memory' or a redis:// URL")
   }
   if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
+  if (resolveWebhooks(merged.webhooks).length > 0 && typeof store === 'object' && !store.webhooks) fail('webhooks need a store with a webhook outbox (store.webhooks)')
   return { ...merged, limits: resolveLimits(merged.limits) }
 }
 

@@ -14,6 +14,8 @@ import type { TransitionReason } from '../../protocol/frames.js'
 import { DEADLINE_KINDS } from '../engine/types.js'
 import type { Store } from '../store/types.js'
 import { CONVERSATION_STATUSES } from '../store/types.js'
+import type { DeliverySink } from '../webhooks/dispatcher.js'
+import type { AttemptOutcome } from '../webhooks/post.js'
 
 type Prom = typeof PromClient
 
@@ -32,7 +34,7 @@ const TRANSITION_REASONS: Record<TransitionReason, true> = {
 }
 
 /** Where server `error` events come from (the `area` label: the part of their context before ':'). */
-const ERROR_AREAS = ['customer', 'agent', 'refused', 'http', 'routing', 'scheduler', 'agent-leases', 'listener', 'other'] as const
+const ERROR_AREAS = ['customer', 'agent', 'refused', 'http', 'routing', 'scheduler', 'agent-leases', 'listener', 'webhooks', 'other'] as const
 
 const SIDES = ['customer', 'agent'] as const
 
@@ -109,6 +111,15 @@ export class Metrics {
     this.lateness.observe({ kind }, Math.max(0, now - at) / 1_000)
   }
 
+  /**
+   * The webhook figures, per endpoint: attempts by outcome, events delivered or dead-lettered, each
+   * attempt's latency, and the queue's depth and dead letters as the shared store holds them (the
+   * same from every process: aggregate those two with max()).
+   */
+  webhooks(prom: Prom, endpoints: readonly string[], depth: (endpoint: string) => Promise<{ queued: number; dead: number }>): DeliverySink {
+    return webhookMetrics(prom, [this.registry], endpoints, depth)
+  }
+
   /** The Prometheus text exposition. */
   render(): Promise<string> {
     return this.registry.metrics()
@@ -154,3 +165,47 @@ function storeGauges(prom: Prom, registers: PromClient.Registry[], store: Store)
     },
   })
 }
+
+// --- webhooks ---
+const ATTEMPT_OUTCOMES: readonly AttemptOutcome[] = ['success', 'http-error', 'timeout', 'network-error']
+/** Webhook latency buckets, seconds: a receiver answers in milliseconds, a slow one in seconds, then the timeout. */
+const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+function webhookMetrics(prom: Prom, registers: PromClient.Registry[], endpoints: readonly string[], depth: (endpoint: string) => Promise<{ queued: number; dead: number }>): DeliverySink {
+  const attempts = new prom.Counter({ name: 'holdline_webhook_attempts_total', help: 'Webhook delivery attempts made by this process, by endpoint and outcome.', labelNames: ['endpoint', 'outcome'], registers })
+  const deliveries = new prom.Counter({ name: 'holdline_webhook_deliveries_total', help: 'Webhook events this process finished with, by endpoint and outcome (delivered, or dead-lettered after the last attempt).', labelNames: ['endpoint', 'outcome'], registers })
+  const seconds = new prom.Histogram({ name: 'holdline_webhook_attempt_seconds', help: 'From sending a webhook delivery to its answer (or failure), by endpoint.', labelNames: ['endpoint'], buckets: WEBHOOK_BUCKETS, registers })
+  for (const endpoint of endpoints) {
+    for (const outcome of ATTEMPT_OUTCOMES) attempts.inc({ endpoint, outcome }, 0)
+    for (const outcome of ['delivered', 'dead-lettered']) deliveries.inc({ endpoint, outcome }, 0)
+    seconds.zero({ endpoint })
+  }
+  // One store read per endpoint and scrape, shared by both gauges.
+  let pending: Promise<Array<{ queued: number; dead: number } | undefined>> | undefined
+  const read = (): Promise<Array<{ queued: number; dead: number } | undefined>> =>
+    (pending ??= Promise.all(endpoints.map((e) => depth(e).catch(() => undefined))).finally(() => (pending = undefined)))
+  const gauge = (name: string, help: string, field: 'queued' | 'dead'): void => {
+    new prom.Gauge({
+      name, help, labelNames: ['endpoint'], registers,
+      async collect() {
+        const depths = await read()
+        this.reset()
+        endpoints.forEach((endpoint, i) => {
+          const d = depths[i]
+          if (d) this.set({ endpoint }, d[field])
+        })
+      },
+    })
+  }
+  gauge('holdline_webhook_queue_depth', 'Webhook events waiting (or being delivered) in the shared store, by endpoint (aggregate with max).', 'queued')
+  gauge('holdline_webhook_dead_letters', 'Webhook events given up on and kept in the shared store, by endpoint (aggregate with max).', 'dead')
+  return {
+    attempt: (endpoint, outcome, s) => {
+      attempts.inc({ endpoint, outcome })
+      seconds.observe({ endpoint }, s)
+    },
+    delivered: (endpoint) => deliveries.inc({ endpoint, outcome: 'delivered' }),
+    deadLettered: (endpoint) => deliveries.inc({ endpoint, outcome: 'dead-lettered' }),
+  }
+}
+// --- end webhooks ---

@@ -31,6 +31,11 @@ export function withTick(step: Step, now: number, config: EngineConfig): Step {
 export class ConversationService {
   /** Called after deadlines were written, with the earliest (if any), so the scheduler can re-arm. */
   deadlinesChanged: (earliest: number | undefined) => void = () => {}
+  /**
+   * Called with every recorded update before it is fanned out (webhooks queue their events here);
+   * a rejection is reported as an `error` event, the update stands.
+   */
+  recorded: (result: TransactResult, created: boolean) => Promise<void> = async () => {}
 
   constructor(
     readonly store: Store,
@@ -68,6 +73,7 @@ export class ConversationService {
     const { conversation, previous } = result
     if (result.deadlines) this.deadlinesChanged(earliestOf(result.deadlines))
     if (!created && conversation === previous) return
+    await this.recorded(result, created).catch((error: unknown) => this.events.emit('error', { error, context: 'webhooks:enqueue' }))
     await this.store.publish({
       type: 'changed',
       ...(created ? {} : { previous }),

@@ -6,6 +6,7 @@ import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.j
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
+import { MemoryWebhookOutbox } from './memory-webhook-outbox.js'
 import type {
   BusMessage,
   ConversationFilter,
@@ -41,6 +42,7 @@ export class MemoryStore implements Store {
   private readonly locks = new Map<string, Promise<unknown>>()
   /** Lease ends by process id (servers sharing this store in one Node process, as tests run them). */
   private readonly leases = new Map<string, number>()
+  readonly webhooks = new MemoryWebhookOutbox()
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id

@@ -15,6 +15,7 @@ import { connectRedis, type RedisClient } from './redis-connect.js'
 import { guarded } from './redis-errors.js'
 import { CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
+import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
 import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
@@ -65,7 +66,10 @@ export class RedisStore implements Store {
   ) {
     this.prefix = options.prefix ?? 'holdline:'
     this.maxRetries = options.maxRetries ?? 100
+    this.webhooks = guarded(new RedisWebhookOutbox(client, this.prefix))
   }
+
+  readonly webhooks: RedisWebhookOutbox
 
   private key = {
     conversation: (id: string) => `${this.prefix}c:${id}`,

@@ -5,6 +5,7 @@
  */
 import type { ConversationStatus, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+import type { WebhookOutbox } from './webhook-outbox.js'
 
 export { CONVERSATION_STATUSES } from '../../protocol/frames.js'
 
@@ -111,4 +112,6 @@ export interface Store {
   publish(message: BusMessage): Promise<void>
   subscribe(listener: (message: BusMessage) => void): () => void
   close(): Promise<void>
+  /** The webhook outbox (see webhook-outbox.ts); a store without one cannot serve `webhooks`. */
+  readonly webhooks?: WebhookOutbox
 }
