@@ -5,12 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AwayBeacon } from '../../protocol/frames.js'
 import { MAX_ID_LENGTH } from '../../protocol/limits.js'
 import { tabAway } from '../engine/presence.js'
-import type { Conversation } from '../engine/types.js'
 import { isStoreUnavailable } from '../store/unavailable.js'
-import { findAgent, isAdmin } from './agent-auth.js'
+import { API_ROUTES, handleApi } from './api/routes.js'
 import type { ServerContext } from './context.js'
 import { originAllowed } from './origin.js'
-import { apiViewOf } from './snapshot.js'
 import { packageVersion } from '../package-info.js'
 import { serveStatic, versionRedirect, type StaticMount } from './static-files.js'
 import { tokenMatches } from './tokens.js'
@@ -39,19 +37,30 @@ async function route(ctx: ServerContext, mounts: StaticMount[], req: IncomingMes
   const url = new URL(req.url ?? '/', 'http://localhost')
   const path = url.pathname
   if (path === '/v1/away') return away(ctx, req, res)
+  if (path.startsWith('/api/')) return handleApi(ctx, req, res, url)
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method-not-allowed' })
   // Liveness: the process serves HTTP (a store outage or a drain is not a reason to restart it).
   if (path === '/healthz') return json(res, 200, { ok: true })
   if (path === '/readyz') return readiness(ctx, res)
   if (path === '/metrics') return metrics(ctx, res)
-  const api = /^\/api\/conversations\/([^/]+)$/.exec(path)
-  if (api) return conversation(ctx, decodeURIComponent(api[1] ?? ''), req, res)
-  if (path.startsWith('/api/') || path.startsWith('/v1/')) return json(res, 404, { error: 'not-found' })
+  if (path.startsWith('/v1/')) return json(res, 404, { error: 'not-found' })
   const moved = mounts.some((m) => m.prefix === '/dist/') ? versionRedirect(path, packageVersion()) : undefined
   if (moved) return void res.writeHead(302, { location: moved, 'cache-control': 'no-cache' }).end()
   if (await serveStatic(mounts, path, req, res)) return
   json(res, 404, { error: 'not-found' })
 }
+
+/**
+ * Every route the server answers besides static files, as the OpenAPI document (docs/openapi.json)
+ * names them; a test holds the two in step.
+ */
+export const HTTP_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/metrics' },
+  { method: 'POST', path: '/v1/away' },
+  ...API_ROUTES.map(({ method, path }) => ({ method, path })),
+]
 
 /** The store answers a readiness probe within this, or the process is not ready. */
 const READY_TIMEOUT_MS = 2_000
@@ -77,24 +86,6 @@ async function metrics(ctx: ServerContext, res: ServerResponse): Promise<void> {
   const text = await ctx.metrics.render()
   res.writeHead(200, { 'content-type': ctx.metrics.contentType, 'cache-control': 'no-store' })
   res.end(text)
-}
-
-async function conversation(ctx: ServerContext, id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const header = req.headers.authorization ?? ''
-  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
-  const agent = token ? findAgent(ctx.options.agentTokens, token, 1) : undefined
-  if (!token || (!agent && !isAdmin(ctx.options.adminTokens, token))) {
-    return json(res, 401, { error: 'unauthorized', message: 'an agent or admin token is required' }, { 'www-authenticate': 'Bearer' })
-  }
-  const conv = await ctx.store.get(id)
-  if (!conv) return json(res, 404, { error: 'not-found', message: 'no such conversation' })
-  if (agent && !agentMayRead(conv, agent.id)) return json(res, 403, { error: 'forbidden', message: 'this conversation is not yours to read' })
-  json(res, 200, await apiViewOf(conv, ctx.store, ctx.config, ctx.now()))
-}
-
-/** What an agent is shown anyway: the queue (offers carry the transcript), its own chats, its returning ones. */
-function agentMayRead(conv: Conversation, agentId: string): boolean {
-  return conv.status === 'open' || conv.agent?.id === agentId || conv.preferredAgentId === agentId
 }
 
 function corsHeaders(ctx: ServerContext, origin: string | undefined): Record<string, string> | undefined {
