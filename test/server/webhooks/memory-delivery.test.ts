@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { verifyWebhookSignature, type ServerOptions } from '../../../src/server/index.js'
+import { promtoolCheck } from '../../helpers/promtool.js'
 import { waitFor } from '../../helpers/raw.js'
 import { startServer, type StartedServer } from '../../helpers/server.js'
 import { expectedIds, wholeConversation } from './conversation.js'
@@ -78,6 +79,7 @@ describe('webhooks (memory store)', () => {
     expect(await m(`holdline_webhook_attempts_total{endpoint="${r.url}",outcome="http-error"}`)).toBeGreaterThanOrEqual(3)
     expect(await m(`holdline_webhook_attempts_total{endpoint="${r.url}",outcome="timeout"}`)).toBeGreaterThanOrEqual(1)
     await waitFor(async () => (await m(`holdline_webhook_queue_depth{endpoint="${r.url}"}`)) === 0)
+    expect(await promtoolCheck(await (await fetch(`${s.url}/metrics`)).text())).toEqual({ code: 0, output: '' })
     expect(await m(`holdline_webhook_attempt_seconds_count{endpoint="${r.url}"}`)).toBe(r.deliveries.length + (await m(`holdline_webhook_attempts_total{endpoint="${r.url}",outcome="network-error"}`)))
   })
 
