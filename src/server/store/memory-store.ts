@@ -7,6 +7,7 @@ import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
 import { MemoryWebhookOutbox } from './memory-webhook-outbox.js'
+import type { WebhookOutbox } from './webhook-outbox.js'
 import type {
   BusMessage,
   ConversationFilter,
@@ -42,7 +43,8 @@ export class MemoryStore implements Store {
   private readonly locks = new Map<string, Promise<unknown>>()
   /** Lease ends by process id (servers sharing this store in one Node process, as tests run them). */
   private readonly leases = new Map<string, number>()
-  readonly webhooks = new MemoryWebhookOutbox()
+  /** The webhook outbox, in this process like the rest. */
+  readonly webhooks: WebhookOutbox = new MemoryWebhookOutbox()
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id

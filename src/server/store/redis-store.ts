@@ -16,6 +16,7 @@ import { guarded } from './redis-errors.js'
 import { CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
+import type { WebhookOutbox } from './webhook-outbox.js'
 import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
@@ -69,7 +70,8 @@ export class RedisStore implements Store {
     this.webhooks = guarded(new RedisWebhookOutbox(client, this.prefix))
   }
 
-  readonly webhooks: RedisWebhookOutbox
+  /** The webhook outbox (redis-webhook-outbox.ts): its keys apart from the conversations'. */
+  readonly webhooks: WebhookOutbox
 
   private key = {
     conversation: (id: string) => `${this.prefix}c:${id}`,
