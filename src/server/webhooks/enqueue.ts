@@ -21,7 +21,9 @@ export async function enqueueEvents(
 ): Promise<void> {
   if (endpoints.length === 0 || (!created && result.items.length === 0)) return
   const update: RecordedUpdate = { previous: created ? undefined : result.previous, conversation: result.conversation, items: result.items }
-  const transcript = closes(update) ? await store.transcript(result.conversation.id) : []
+  // The transcript is read only for a close that some endpoint is sent.
+  const wantsClose = endpoints.some((e) => e.events.has('conversation.closed'))
+  const transcript = wantsClose && closes(update) ? await store.transcript(result.conversation.id) : []
   const events = eventsOf(update, transcript).map((event) => ({ type: event.type, id: event.id, body: JSON.stringify(event) }))
   await Promise.all(endpoints.map((endpoint) => outbox.enqueue(endpoint.id, events.filter((e) => endpoint.events.has(e.type)), now)))
 }

@@ -2,7 +2,7 @@
  * A whole conversation through a real server (customer and agent sockets): created, accepted, a
  * message each way, closed by the agent. Returns its id once the close is recorded.
  */
-import { activeChat, waitFor, type Frame } from '../../helpers/raw.js'
+import { activeChat, type Frame } from '../../helpers/raw.js'
 
 export async function wholeConversation(url: string): Promise<string> {
   const { a, c, id } = await activeChat(url)
@@ -14,7 +14,6 @@ export async function wholeConversation(url: string): Promise<string> {
   await c.raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'closed')
   await c.raw.close()
   await a.raw.close()
-  await waitFor(() => true)
   return id
 }
 
