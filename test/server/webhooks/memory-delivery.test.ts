@@ -75,6 +75,8 @@ describe('webhooks (memory store)', () => {
     expect(accepted.data).toMatchObject({ conversationId: id, from: 'open', to: 'active', reason: 'agent-accepted' })
     // The figures.
     const m = (l: string) => metric(s.url, l)
+    // Counted once the outbox has dropped the event, just after the receiver's answer.
+    await waitFor(async () => (await m(`holdline_webhook_queue_depth{endpoint="${r.url}"}`)) === 0)
     expect(await m(`holdline_webhook_deliveries_total{endpoint="${r.url}",outcome="delivered"}`)).toBeGreaterThanOrEqual(expected.length)
     expect(await m(`holdline_webhook_attempts_total{endpoint="${r.url}",outcome="http-error"}`)).toBeGreaterThanOrEqual(3)
     expect(await m(`holdline_webhook_attempts_total{endpoint="${r.url}",outcome="timeout"}`)).toBeGreaterThanOrEqual(1)
