@@ -78,6 +78,8 @@ const asAgent = (token: string) => ({ headers: { authorization: `Bearer ${token}
 describe('docs/openapi.json', () => {
   it('is OpenAPI 3.1 and documents exactly the routes the server answers', () => {
     expect(doc.openapi).toBe('3.1.0')
+    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect((doc as unknown as { info: { version: string } }).info.version).toBe(pkg.version)
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort()
     expect(documented).toEqual(HTTP_ROUTES.map((r) => `${r.method} ${r.path}`).sort())
   })
