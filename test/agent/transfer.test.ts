@@ -120,8 +120,8 @@ describe('transfer over real sockets', () => {
     expect((await back).id).toBe(id)
   })
 
-  it('refuses with stable codes: to oneself, to an unknown agent, a chat not one\'s own, one not active', async () => {
-    server = await startServer({ agentTokens: TOKENS })
+  it('refuses with stable codes: to oneself, to an unknown agent, a chat not one\'s own, one not active, an over-long note', async () => {
+    server = await startServer({ agentTokens: TOKENS, limits: { maxTextLength: 50 } })
     const ana = await signIn('ana-token')
     const bob = await signIn('bob-token')
     const first = nextOffer(ana.agent)
@@ -132,6 +132,7 @@ describe('transfer over real sockets', () => {
     await ana.agent.accept(id)
     expect(await code(ana.agent.transfer(id, { to: 'a1' }))).toBe('transfer-to-self')
     expect(await code(ana.agent.transfer(id, { to: 'nobody' }))).toBe('unknown-agent')
+    expect(await code(ana.agent.transfer(id, { to: 'a2', note: 'x'.repeat(51) }))).toBe('text-too-long')
     expect(await code(bob.agent.transfer(id, { to: 'a3' }))).toBe('forbidden')
     await ana.agent.end(id)
     expect(await code(ana.agent.transfer(id, { to: 'a2' }))).toBe('conflict')

@@ -19,6 +19,8 @@ export interface WorkspaceConsole {
   readonly supervisor: boolean
   refuse(code: ErrorCode, message: string, options?: { ref?: string }): void
   send(frame: ServerToAgentFrame): void
+  /** Refuses an empty or over-long text with `text-too-long`; false when refused. */
+  checkText(text: string, ref: string): boolean
   /** The console holds this note now (it was sent to it as an answer). */
   noted(conversationId: string, note: NoteItem): void
 }
@@ -91,6 +93,7 @@ export async function handleTransfer(ctx: ServerContext, console: WorkspaceConso
   const refusal = transferRefusal(conv, by, frame.to, known)
   if (refusal) return console.refuse(refusal.code, refusal.message, { ref: conv.id })
   const text = frame.note?.trim()
+  if (text && !console.checkText(frame.note as string, conv.id)) return
   // One note per transfer of this record: a transfer sent again on the same record records it once.
   if (text) await recordNote(ctx, conv, author, text, `transfer.${author.id}.${conv.lastSeq}`)
   const result = await ctx.service.run(conv.id, (c, now) => transferStep(c, by, frame.to, known, now, ctx.config))
