@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../../protocol/codes.js'
 import type { AgentInfo, AgentNoteFrame, AgentSummary, AgentTransferFrame, NoteItem, ServerToAgentFrame } from '../../protocol/frames.js'
 import type { AgentLoad } from '../engine/routing.js'
-import { isTransferred, transferRefusal, transferStep, type Transferrer } from '../engine/transfer.js'
+import { isTransferRepeat, isTransferred, transferRefusal, transferStep, type Transferrer } from '../engine/transfer.js'
 import type { Conversation } from '../engine/types.js'
 import type { ServerContext } from './context.js'
 import { snapshotOf } from './snapshot.js'
@@ -89,6 +89,7 @@ export async function handleNote(ctx: ServerContext, console: WorkspaceConsole, 
  */
 export async function handleTransfer(ctx: ServerContext, console: WorkspaceConsole, author: AgentInfo, conv: Conversation, frame: AgentTransferFrame): Promise<void> {
   const by: Transferrer = { id: author.id, supervisor: console.supervisor }
+  if (isTransferRepeat(conv, by, frame.to)) return answerTransfer(ctx, console, conv)
   const known = knownAgentIds(ctx)
   const refusal = transferRefusal(conv, by, frame.to, known)
   if (refusal) return console.refuse(refusal.code, refusal.message, { ref: conv.id })
@@ -100,7 +101,12 @@ export async function handleTransfer(ctx: ServerContext, console: WorkspaceConso
   if (!result || !isTransferred(result, frame.to)) {
     return console.refuse('conflict', `the conversation is ${result?.conversation.status ?? conv.status}`, { ref: conv.id })
   }
-  const snapshot = await snapshotOf(result.conversation, ctx.store, ctx.config, ctx.now())
+  await answerTransfer(ctx, console, result.conversation)
+}
+
+/** The answer to a transfer: the conversation as it left it. */
+async function answerTransfer(ctx: ServerContext, console: WorkspaceConsole, conv: Conversation): Promise<void> {
+  const snapshot = await snapshotOf(conv, ctx.store, ctx.config, ctx.now())
   for (const note of snapshot.notes ?? []) console.noted(conv.id, note)
   console.send({ type: 'conversation', conversation: snapshot })
 }
