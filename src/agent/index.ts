@@ -3,6 +3,7 @@
  */
 export { createAgent } from './create-agent.js'
 export { AgentError } from './errors.js'
+export { fillCanned } from './fill-canned.js'
 export type {
   Agent,
   AgentConnectionState,
@@ -12,3 +13,4 @@ export type {
   AgentOptions,
 } from './types.js'
 export type { AgentInfo, CustomerPresence, MessageItem, StatusItem, TranscriptItem } from '../protocol/index.js'
+export type { CannedResponse, CustomerDetails, PageVisit } from '../protocol/index.js'

@@ -1,5 +1,6 @@
 import type {
   AgentInfo,
+  CannedResponse,
   ConversationSnapshot,
   CustomerPresence,
   ErrorCode,
@@ -37,6 +38,11 @@ export interface AgentEvents {
   capacity: (ctx: { used: number; total: number }) => void
   typing: (ctx: { conversationId: string }) => void
   error: (error: AgentErrorShape) => void
+  /**
+   * What is known about a held conversation's customer changed (a page visited, their browser):
+   * `customer` is the whole of it now, as in `conversation.customer`.
+   */
+  customer: (ctx: { conversationId: string; customer: ConversationSnapshot['customer'] }) => void
 }
 
 /** Options of `createAgent`. */
@@ -74,5 +80,7 @@ export interface Agent {
   /** Open conversations offered to this agent. */
   readonly offers: ReadonlyMap<string, AgentConversation>
   readonly capacity: { used: number; total: number }
+  /** The server's canned responses, from its `ready` (empty before it, or when none are configured). */
+  readonly canned: readonly CannedResponse[]
 }
 

@@ -17,6 +17,7 @@
  */
 
 import type { ErrorCode } from './codes.js'
+import type { CannedResponse, CustomerContextFrame, CustomerDetails, PageFrame, PageInfo } from './context.js'
 
 /** Protocol version carried in `hello` and `auth`. */
 export const PROTOCOL_VERSION = 1
@@ -135,6 +136,8 @@ export interface HelloFrame {
    */
   start?: string
   customer?: { name?: string }
+  /** The page the customer is on (absent with the SDK's `context: false`). */
+  page?: PageInfo
 }
 
 /** A customer chat message. */
@@ -173,6 +176,7 @@ export interface AwayFrame {
 }
 
 export type CustomerFrame =
+  | PageFrame
   | HelloFrame
   | CustomerMessageFrame
   | AckFrame
@@ -379,7 +383,7 @@ export interface ConversationSnapshot {
   id: string
   status: ConversationStatus
   widgetId: string
-  customer: { name?: string }
+  customer: CustomerDetails
   agent?: AgentInfo
   createdAt: number
   /** Server time at which a Wrap-up closes by itself, when in Wrap-up. */
@@ -400,6 +404,8 @@ export interface ReadyFrame {
   graceMs: number
   agentGraceMs: number
   heartbeatMs: number
+  /** The server's canned responses (`cannedResponses`); absent from servers without the feature. */
+  canned?: CannedResponse[]
 }
 
 /** An open conversation is offered to this agent. */
@@ -434,6 +440,7 @@ export interface CapacityFrame {
 }
 
 export type ServerToAgentFrame =
+  | CustomerContextFrame
   | ReadyFrame
   | OfferFrame
   | OfferWithdrawnFrame

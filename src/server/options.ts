@@ -2,6 +2,7 @@
  * `createServer` options (SPEC section 4): one interface, one DEFAULTS object, checked at once.
  */
 import type { AutomatedMessageId } from '../protocol/frames.js'
+import type { CannedResponse } from '../protocol/context.js'
 import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
@@ -90,6 +91,11 @@ export interface ServerOptions {
    * only behind a proxy you run, which appends that entry. @default false
    */
   trustProxy?: boolean
+  /**
+   * Prepared replies every agent receives in `ready` (CLI: `--canned FILE`, a JSON array of them).
+   * Ids are unique; `{{name}}` in a text stands for the customer's name. @default []
+   */
+  cannedResponses?: readonly CannedResponse[]
 }
 
 /** See {@link ServerOptions.newChatsPerAddress}. */
@@ -126,6 +132,7 @@ export const DEFAULTS = {
   defaultCapacity: 3,
   newChatsPerAddress: undefined as NewChatsPerAddress | undefined,
   trustProxy: false,
+  cannedResponses: [] as readonly CannedResponse[],
 }
 
 /** Options with defaults applied and checked. */
