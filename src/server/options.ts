@@ -3,6 +3,7 @@
  */
 import type { AutomatedMessageId } from '../protocol/frames.js'
 import type { CannedResponse } from '../protocol/context.js'
+import { checkCannedResponses } from './canned.js'
 import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
@@ -179,7 +180,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     fail("store must be a Store, 'memory' or a redis:// URL")
   }
   if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
-  return { ...merged, limits: resolveLimits(merged.limits) }
+  const limits = resolveLimits(merged.limits)
+  const cannedResponses = checkCannedResponses(merged.cannedResponses, 'cannedResponses', limits.maxTextLength)
+  return { ...merged, limits, cannedResponses }
 }
 
 function checkTokens(agentTokens: unknown, adminTokens: unknown): void {
