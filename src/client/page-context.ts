@@ -35,14 +35,15 @@ export function watchPages(rt: Runtime): () => void {
       if (page) rt._transport?.send({ type: 'page', ...page })
     }, 300)
   }
-  if (!currentPage(rt) || !h) return notify
+  if (!currentPage(rt) || !h) return () => {}
   const undo = (['pushState', 'replaceState'] as const).map((name) => {
     const original = h[name]
     const wrapper = (h[name] = (...args: Parameters<History['pushState']>) => {
       original.apply(h, args)
       notify()
     })
-    // Wrapped again by another script since: theirs stays, and ours inside it tells a destroyed chat, which sends nothing.
+    // Wrapped again by another script since: theirs stays, and ours inside it, told of a navigation,
+    // finds the chat destroyed and sends nothing.
     return () => h[name] === wrapper && (h[name] = original)
   })
   for (const name of EVENTS) addEventListener(name, notify)
