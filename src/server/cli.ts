@@ -9,6 +9,8 @@ import { packageVersion } from './package-info.js'
 import type { WrapUpCapacity } from './engine/types.js'
 import { readWebhooksFile } from './webhooks/config-file.js'
 import type { WebhookEndpoint } from './webhooks/types.js'
+import { readCannedFile } from './canned.js'
+import { DEFAULT_LIMITS } from '../protocol/limits.js'
 
 const HELP = `Usage: holdline serve [options]
        holdline --version
@@ -34,6 +36,7 @@ Options:
   --allowed-origin O        allow this Origin (repeatable; default: all)
   --new-chats-per-minute N  new conversations one address may start per minute (default: no limit)
   --trust-proxy             take that address from the last X-Forwarded-For entry
+  --canned FILE             canned responses for agents: a JSON array of { id, title, text }
   --api-only                serve no static files (no demo pages, no /dist/ bundles)
   --webhooks FILE           JSON array of webhook endpoints { url, secret, events? } (see docs/operations.md)
   --log-level L             debug | info | warn | error (default info)
@@ -183,7 +186,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'agent-token': { type: 'string', multiple: true }, 'admin-token': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true }, 'new-chats-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }, 'store-wait-ms': { type: 'string' }, 'api-only': { type: 'boolean' },
-      'log-level': { type: 'string' }, 'log-format': { type: 'string' },
+      'log-level': { type: 'string' }, 'log-format': { type: 'string' }, canned: { type: 'string' },
       // --- webhooks ---
       webhooks: { type: 'string' },
     },
@@ -226,6 +229,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     trustProxy: values['trust-proxy'] ?? false,
     // --- webhooks ---
     ...(values.webhooks === undefined ? {} : { webhooks: webhooksFrom(values.webhooks) }),
+    ...(values.canned !== undefined ? { cannedResponses: readCannedFile(values.canned, DEFAULT_LIMITS.maxTextLength) } : {}),
   }
   return { options, log }
 }

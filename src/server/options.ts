@@ -2,6 +2,8 @@
  * `createServer` options (SPEC section 4): one interface, one DEFAULTS object, checked at once.
  */
 import type { AutomatedMessageId } from '../protocol/frames.js'
+import type { CannedResponse } from '../protocol/context.js'
+import { checkCannedResponses } from './canned.js'
 import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
@@ -101,6 +103,11 @@ export interface ServerOptions {
   /** How often each endpoint's queue is looked at for events queued elsewhere or due for retry, ms. @default 1000 */
   webhookPollMs?: number
   // --- end webhooks ---
+  /**
+   * Prepared replies every agent receives in `ready` (CLI: `--canned FILE`, a JSON array of them).
+   * Ids are unique; `{{name}}` in a text stands for the customer's name. @default []
+   */
+  cannedResponses?: readonly CannedResponse[]
 }
 
 /** See {@link ServerOptions.newChatsPerAddress}. */
@@ -139,6 +146,7 @@ export const DEFAULTS = {
   trustProxy: false,
   webhooks: [] as readonly WebhookEndpoint[],
   webhookPollMs: 1_000,
+  cannedResponses: [] as readonly CannedResponse[],
 }
 
 /** Options with defaults applied and checked. */
@@ -186,7 +194,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   }
   if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
   if (resolveWebhooks(merged.webhooks).length > 0 && typeof store === 'object' && !store.webhooks) fail('webhooks need a store with a webhook outbox (store.webhooks)')
-  return { ...merged, limits: resolveLimits(merged.limits) }
+  const limits = resolveLimits(merged.limits)
+  const cannedResponses = checkCannedResponses(merged.cannedResponses, 'cannedResponses', limits.maxTextLength)
+  return { ...merged, limits, cannedResponses }
 }
 
 function checkTokens(agentTokens: unknown, adminTokens: unknown): void {

@@ -196,6 +196,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
       graceMs: config.graceMs,
       agentGraceMs: config.agentGraceMs,
       heartbeatMs: config.heartbeatMs,
+      canned: [...this.ctx.options.cannedResponses],
     })
   }
 
@@ -243,6 +244,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     // A conversation sent whole is followed from there (to a supervisor, or as a transfer's answer).
     if (frame.type === 'conversation') this.follow(frame.conversation.id, frame.conversation.transcript.at(-1)?.seq ?? 0, frame.conversation.notes)
     if (this.agent === undefined && frame.type === 'presence') this.early?.push(() => this.send(frame))
+    if (this.agent === undefined && frame.type === 'customer') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
     super.send(frame)
   }
