@@ -153,7 +153,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const lease = leaseTiming(o.heartbeatMs)
   try {
     await ctx.store.renewLease(ctx.processId, lease.ttlMs)
-    await listen(http, o.port, o.host)
+    await listen(http, o.port, o.host, o.listenBacklog)
   } catch (error) {
     unsubscribe()
     wss.close()
@@ -284,11 +284,11 @@ function sweepDead(ctx: ServerContext, { connections, probe }: Endpoints): void 
   }
 }
 
-function listen(http: HttpServer, port: number, host: string): Promise<void> {
+function listen(http: HttpServer, port: number, host: string, backlog: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => reject(listenError(error, port, host))
     http.once('error', failed)
-    http.listen(port, host, () => {
+    http.listen({ port, host, backlog }, () => {
       http.off('error', failed)
       resolvePromise()
     })
