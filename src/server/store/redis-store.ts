@@ -29,7 +29,8 @@ export interface RedisStoreOptions {
   logger?: ServerLogger
   /**
    * How many shards (hash tags) conversations, their indexes and deadlines are spread over. Fixed for
-   * the life of the data: every process on one Redis must use the same number. @default 16
+   * the life of the data: every process on one Redis must use the same number. Each deadline poll
+   * reads the head of every shard, so more shards cost more in the background. @default 8
    */
   shards?: number
 }
@@ -46,6 +47,9 @@ type Client = RedisClient
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
 const LOCK_ATTEMPTS = 2_000
+
+/** How long the shards' heads read by claimDue() answer nextDeadline() (one scheduler cycle). */
+const HEADS_FRESH_MS = 50
 
 /**
  * Connect a {@link RedisStore}: one connection for commands, one for subscriptions. Needs the
@@ -77,7 +81,7 @@ export class RedisStore implements Store {
   ) {
     this.prefix = options.prefix ?? 'holdline:'
     this.maxRetries = options.maxRetries ?? 100
-    const shards = options.shards ?? 16
+    const shards = options.shards ?? 8
     if (!Number.isSafeInteger(shards) || shards < 1) throw new TypeError('holdline: shards must be a positive integer')
     this.shardPrefixes = Array.from({ length: shards }, (_, i) => `${this.prefix}{${i}}:`)
   }
@@ -106,6 +110,12 @@ export class RedisStore implements Store {
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
   }
+
+  /**
+   * The shards' earliest deadlines as claimDue() just read them: the scheduler asks nextDeadline()
+   * right after, and a second read of every shard would double the cost of each poll.
+   */
+  private heads: { at: number; scores: Array<number | undefined> } | undefined = undefined
 
   /** The key prefix of every shard, `holdline:{0}:` to `holdline:{N-1}:`. */
   private readonly shardPrefixes: string[]
@@ -312,19 +322,34 @@ export class RedisStore implements Store {
   }
 
   async claimDue(now: number, limit = 100): Promise<Deadline[]> {
-    // Each shard claims its share; more due than that is found by the caller's next round.
+    // The head of every shard in one round trip; only shards with something due run the claim
+    // script, each for its share (more due than that is found by the caller's next round).
+    const heads = await this.readHeads()
     const share = String(Math.max(1, Math.ceil(limit / this.shardPrefixes.length)))
+    const due = this.shardPrefixes.filter((_, i) => (heads[i] ?? Infinity) <= now)
     const claimed = await Promise.all(
-      this.shardPrefixes.map((shard) => CLAIM_DUE.run(this.client, [this.key.deadlines(shard), this.key.deadlineData(shard)], [String(now), share]) as Promise<string[]>),
+      due.map((shard) => CLAIM_DUE.run(this.client, [this.key.deadlines(shard), this.key.deadlineData(shard)], [String(now), share]) as Promise<string[]>),
     )
+    // The heads of the shards not claimed from stand for the next nextDeadline() of this cycle.
+    if (due.length > 0) this.heads = undefined
     return claimed.flat().map((r) => JSON.parse(r) as Deadline).sort((a, b) => a.at - b.at)
   }
 
   async nextDeadline(): Promise<number | undefined> {
-    const firsts = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.deadlines(shard), 0, 0)))
+    const cached = this.heads
+    this.heads = undefined
+    const heads = cached && Date.now() - cached.at < HEADS_FRESH_MS ? cached.scores : await this.readHeads()
     let next: number | undefined
-    for (const [first] of firsts) if (first && (next === undefined || first.score < next)) next = first.score
+    for (const score of heads) if (score !== undefined && (next === undefined || score < next)) next = score
     return next
+  }
+
+  /** The earliest deadline of each shard (undefined for an empty one), remembered for a moment. */
+  private async readHeads(): Promise<Array<number | undefined>> {
+    const firsts = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.deadlines(shard), 0, 0)))
+    const scores = firsts.map((first) => first[0]?.score)
+    this.heads = { at: Date.now(), scores }
+    return scores
   }
 
   async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
