@@ -61,6 +61,7 @@ export class Hub {
 
   private changed(conv: Conversation, previous: Conversation | undefined, items: TranscriptItem[]): void {
     const presenceChanged = previous !== undefined && previous.presence !== conv.presence
+    for (const customer of this.customers.get(conv.id)) customer.recorded(conv)
     // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
     if (items.length === 0 && !presenceChanged) return
     for (const customer of this.customers.get(conv.id)) customer.deliver(items)

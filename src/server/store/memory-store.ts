@@ -41,6 +41,8 @@ export class MemoryStore implements Store {
   private readonly locks = new Map<string, Promise<unknown>>()
   /** Lease ends by process id (servers sharing this store in one Node process, as tests run them). */
   private readonly leases = new Map<string, number>()
+  /** Last renewal of each lease, by process id, until forgotten. */
+  private readonly renewals = new Map<string, number>()
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id
@@ -133,7 +135,16 @@ export class MemoryStore implements Store {
     return next
   }
 
-  async renewLease(processId: string, ttlMs: number): Promise<void> {
+  async leaseHolders(): Promise<Array<{ processId: string; renewedAt: number }>> {
+    return [...this.renewals].map(([processId, renewedAt]) => ({ processId, renewedAt }))
+  }
+
+  async forgetLease(processId: string): Promise<void> {
+    this.renewals.delete(processId)
+  }
+
+  async renewLease(processId: string, ttlMs: number, now = Date.now()): Promise<void> {
+    this.renewals.set(processId, now)
     this.leases.set(processId, Date.now() + ttlMs)
   }
 

@@ -109,6 +109,7 @@ export class RedisStore implements Store {
     channel: () => `${this.prefix}bus`,
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
+    renewals: () => `${this.prefix}{leases}:renewed`,
   }
 
   /**
@@ -362,8 +363,18 @@ export class RedisStore implements Store {
     throw new StoreUnavailableError(`agent ${id}: too much contention`)
   }
 
-  async renewLease(processId: string, ttlMs: number): Promise<void> {
-    await this.client.set(this.key.lease(processId), '1', { PX: ttlMs })
+  async renewLease(processId: string, ttlMs: number, now = Date.now()): Promise<void> {
+    // Both under the tag {leases}: one slot, so MULTI holds on a cluster too.
+    await this.client.multi().set(this.key.lease(processId), '1', { PX: ttlMs }).hSet(this.key.renewals(), processId, String(now)).exec()
+  }
+
+  async leaseHolders(): Promise<Array<{ processId: string; renewedAt: number }>> {
+    const all = await this.client.hGetAll(this.key.renewals())
+    return Object.entries(all).map(([processId, at]) => ({ processId, renewedAt: Number(at) }))
+  }
+
+  async forgetLease(processId: string): Promise<void> {
+    await this.client.hDel(this.key.renewals(), processId)
   }
 
   async lapsedLeases(processIds: readonly string[]): Promise<string[]> {
