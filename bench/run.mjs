@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printed as a table beside the peer it is compared with.
-// `npm run bench -- NAME` runs one of them (size, size-parts, memory, resume, storm, deadlines, throughput).
+// `npm run bench -- NAME` runs one of them (size, size-parts, memory, resume, storm, deadlines, throughput, redis-ops).
 import { cpus, totalmem } from 'node:os'
 import { measureSizes, formatSizes } from './size.mjs'
 import { measureParts, formatParts } from './size-parts.mjs'
@@ -8,6 +8,7 @@ import { resumeLatency, formatResume } from './resume.mjs'
 import { deadlinePrecision, formatDeadlines } from './deadlines.mjs'
 import { storms, formatStorm } from './storm.mjs'
 import { throughput, formatThroughput } from './throughput.mjs'
+import { redisOps, formatRedisOps } from './redis-ops.mjs'
 
 const BENCHMARKS = [
   ['size', 'Bundle size (rollup + terser, same pipeline for every library)', async () => formatSizes(await measureSizes())],
@@ -17,6 +18,7 @@ const BENCHMARKS = [
   ['storm', 'Reconnect storm (everyone drops at once and comes back at once)', async () => formatStorm(await storms())],
   ['deadlines', 'Deadline precision (how late a grace window ends, counted from the last moment heard)', async () => formatDeadlines(await deadlinePrecision())],
   ['throughput', 'Throughput (customer -> agent)', async () => formatThroughput(await throughput())],
+  ['redis-ops', 'Redis cost per operation (three processes on one redis-server; INFO commandstats and MONITOR)', async () => formatRedisOps(await redisOps())],
 ]
 
 const only = process.argv[2]

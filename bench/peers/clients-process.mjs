@@ -30,15 +30,18 @@ async function socketioCustomer(io) {
 }
 
 const io = kind === 'socketio' ? (await import('socket.io-client')).io : undefined
-const batch = 200
-for (let i = 0; i < count; i += batch) {
-  const n = Math.min(batch, count - i)
-  await Promise.all(Array.from({ length: n }, (_, j) => (io ? socketioCustomer(io) : holdlineCustomer(i + j))))
-}
+// Pinging from the first connection on: connecting thousands can take longer than the dead limit
+// (two heartbeats and 5 s) on a busy machine, and the first customers would be (rightly) taken for
+// dead before the others are connected, their windows over long before the leave.
 if (kind === 'holdline') {
   setInterval(() => {
     for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }))
   }, 10_000).unref()
+}
+const batch = 200
+for (let i = 0; i < count; i += batch) {
+  const n = Math.min(batch, count - i)
+  await Promise.all(Array.from({ length: n }, (_, j) => (io ? socketioCustomer(io) : holdlineCustomer(i + j))))
 }
 process.stdout.write(`${JSON.stringify({ connected: sockets.length })}\n`)
 // "leave": every customer is heard once more, then all connections die at once (the process exits).

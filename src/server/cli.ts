@@ -31,6 +31,7 @@ Options:
   --reconnect-ms N          reconnect window in ms (default: off)
   --store URL               memory (default) or redis://host:port (needs the redis package)
   --store-wait-ms N         how long start-up waits for Redis before giving up (default 10000)
+  --listen-backlog N        queue of connections not yet accepted (default 4096; capped by net.core.somaxconn)
   --agent-token T[:id[:name]]  accept an agent token (repeatable)
   --admin-token T           accept an admin token for the HTTP API (repeatable)
   --allowed-origin O        allow this Origin (repeatable; default: all)
@@ -185,7 +186,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'open-ms': { type: 'string' }, 'reconnect-ms': { type: 'string' }, store: { type: 'string' },
       'agent-token': { type: 'string', multiple: true }, 'admin-token': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true }, 'new-chats-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' }, 'store-wait-ms': { type: 'string' }, 'api-only': { type: 'boolean' },
+      version: { type: 'boolean', short: 'v' }, 'store-wait-ms': { type: 'string' }, 'listen-backlog': { type: 'string' }, 'api-only': { type: 'boolean' },
       'log-level': { type: 'string' }, 'log-format': { type: 'string' }, canned: { type: 'string' },
       // --- webhooks ---
       webhooks: { type: 'string' },
@@ -221,6 +222,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     reconnectWindowMs: num('reconnect-ms', values['reconnect-ms']),
     store: values.store ?? 'memory',
     storeWaitMs: num('store-wait-ms', values['store-wait-ms']),
+    listenBacklog: num('listen-backlog', values['listen-backlog']),
     ...(values['api-only'] ? { staticRoot: false, distRoot: false } : {}),
     agentTokens,
     adminTokens: values['admin-token'] ?? [],

@@ -12,7 +12,9 @@ import { deadAfterMs } from './engine/presence.js'
 import type { Deadline, EngineConfig } from './engine/types.js'
 import type { ServerContext } from './net/context.js'
 import { leaseTiming, sweepAgentLeases } from './runner/agent-presence.js'
+import { checkOwnLease, releaseLapsedProcesses } from './runner/customer-presence.js'
 import { attachEndpoints, type Endpoints } from './net/endpoints.js'
+import type { CustomerSocket } from './net/customer-socket.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
 import { Metrics } from './net/metrics.js'
@@ -153,8 +155,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   // Alive in the store before any agent connects here, so no other process takes its agents for dead.
   const lease = leaseTiming(o.heartbeatMs)
   try {
-    await ctx.store.renewLease(ctx.processId, lease.ttlMs)
-    await listen(http, o.port, o.host)
+    await ctx.store.renewLease(ctx.processId, lease.ttlMs, ctx.now())
+    await listen(http, o.port, o.host, o.listenBacklog)
   } catch (error) {
     unsubscribe()
     wss.close()
@@ -210,7 +212,10 @@ function renewLeases(ctx: ServerContext, lease: ReturnType<typeof leaseTiming>):
   let leasing: Promise<void> | undefined
   let failedAt = -Infinity
   const timer = setInterval(() => {
-    leasing ??= sweepAgentLeases(ctx, lease.ttlMs, ctx.now() - failedAt >= lease.ttlMs)
+    const judgeOthers = ctx.now() - failedAt >= lease.ttlMs
+    leasing ??= checkOwnLease(ctx)
+      .then(() => sweepAgentLeases(ctx, lease.ttlMs, judgeOthers))
+      .then(() => (judgeOthers ? releaseLapsedProcesses(ctx) : undefined))
       .catch((error: unknown) => {
         failedAt = ctx.now()
         ctx.events.emit('error', { error, context: 'agent-leases' })
@@ -285,14 +290,16 @@ function sweepDead(ctx: ServerContext, { connections, probe }: Endpoints): void 
     const silent = now - conn.lastAliveAt
     if (silent > limit) conn.ws.terminate()
     else if (silent >= ctx.config.heartbeatMs) probe(conn)
+    // Answering pings but saying nothing (R2 goes by frames): no longer vouched for in the store.
+    if (conn.side === 'customer') (conn as CustomerSocket).checkSilence(now).catch((error: unknown) => ctx.events.emit('error', { error, context: 'customer:silence' }))
   }
 }
 
-function listen(http: HttpServer, port: number, host: string): Promise<void> {
+function listen(http: HttpServer, port: number, host: string, backlog: number): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => reject(listenError(error, port, host))
     http.once('error', failed)
-    http.listen(port, host, () => {
+    http.listen({ port, host, backlog }, () => {
       http.off('error', failed)
       resolvePromise()
     })

@@ -80,6 +80,13 @@ export interface ServerOptions {
   distRoot?: string | false
   /** Deadline polling interval, ms, so deadlines written by other processes fire. @default 250 */
   pollMs?: number
+  /**
+   * Length of the kernel's queue of connections not yet accepted (the `listen()` backlog). Node's
+   * default, 511, overflows when thousands of clients reconnect at once, and each overflowed SYN is
+   * retried by the client's kernel seconds later (1, 3, 7 s...). The kernel caps it at
+   * `net.core.somaxconn` (/proc/sys/net/core/somaxconn). @default 4096
+   */
+  listenBacklog?: number
   /** Capacity of agents whose token does not say. @default 3 */
   defaultCapacity?: number
   /**
@@ -141,6 +148,7 @@ export const DEFAULTS = {
   staticRoot: undefined as string | false | undefined,
   distRoot: undefined as string | false | undefined,
   pollMs: 250,
+  listenBacklog: 4096,
   defaultCapacity: 3,
   newChatsPerAddress: undefined as NewChatsPerAddress | undefined,
   trustProxy: false,
@@ -177,6 +185,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   if (cap !== 'block' && cap !== 'release' && !(Number.isSafeInteger(cap) && (cap as number) >= 0)) {
     fail("wrapUpCapacity must be 'block', 'release' or a number of ms")
   }
+  if (!isPositiveInt(merged.listenBacklog)) fail('listenBacklog must be a positive integer')
   if (!isPositiveInt(merged.defaultCapacity)) fail('defaultCapacity must be a positive integer')
   checkNewChatLimit(merged.newChatsPerAddress)
   if (typeof merged.trustProxy !== 'boolean') fail('trustProxy must be a boolean')

@@ -52,8 +52,72 @@ describe('Redis store scripts', () => {
 
   it('compare by a revision that each write raises, not by the whole record', async () => {
     await store.create(createConversation({ id: 'c2', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000))
-    expect(await admin.get('scripts:r:c2')).toBe('1')
+    expect(await admin.get(`${store.shardOf('c2')}r:c2`)).toBe('1')
     await store.transact('c2', (c) => ({ conversation: heard(c, 'k', 't', 2_000), drafts: [] }))
-    expect(await admin.get('scripts:r:c2')).toBe('2')
+    expect(await admin.get(`${store.shardOf('c2')}r:c2`)).toBe('2')
+  })
+})
+
+/** The hash tag Redis Cluster places a key by (the whole key when it has none). */
+function tagOf(key: string): string {
+  const open = key.indexOf('{')
+  const close = key.indexOf('}', open + 1)
+  return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key
+}
+
+/** Every command Redis runs, from MONITOR on a connection of its own: its arguments, and whether a script ran it. */
+async function watch(): Promise<{ seen: Array<{ lua: boolean; args: string[] }>; stop: () => Promise<void> }> {
+  const seen: Array<{ lua: boolean; args: string[] }> = []
+  const monitor = admin.duplicate()
+  await monitor.connect()
+  await monitor.monitor((line: string) => {
+    const m = /^[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line)
+    if (m) seen.push({ lua: m[1] === 'lua', args: [...(m[2] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1] ?? '') })
+  })
+  return { seen, stop: async () => void monitor.destroy() }
+}
+
+describe('Redis store keys', () => {
+  it('every script declares each key it touches, and all of them share one hash tag (one cluster slot)', async () => {
+    const { seen, stop } = await watch()
+    await store.create(createConversation({ id: 'k1', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000), () => [{ conversationId: 'k1', kind: 'grace', at: 50 }])
+    await store.transact('k1', (c) => ({ conversation: { ...c, status: 'active', agent: { id: 'a1', name: 'Ana' } }, drafts: [{ kind: 'message', from: 'customer', text: 'hi', clientId: 'm1', at: 2_000 }] }), () => [])
+    await store.transact('k1', (c) => ({ conversation: { ...c, status: 'closed' }, drafts: [] }), (c) => [{ conversationId: c.id, kind: 'purge', at: 60 }])
+    await store.claimDue(70)
+    await store.transact('k1', (c) => ({ conversation: c, drafts: [{ kind: 'message', from: 'agent', text: 'late', at: 3_000 }] }))
+    expect(await store.removeClosed('k1')).toBe(true)
+    await store.updateAgent('a1', () => ({ id: 'a1', name: 'Ana', capacity: 1, connections: [] }))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await stop()
+    let scripts = 0
+    let inside = 0
+    for (let i = 0; i < seen.length; i++) {
+      const call = seen[i]
+      if (!call || call.lua || !/^evalsha$|^eval$/i.test(call.args[0] ?? '')) continue
+      scripts += 1
+      const keys = call.args.slice(3, 3 + Number(call.args[2]))
+      expect(new Set(keys.map(tagOf)).size, `keys of one script: ${keys.join(' ')}`).toBe(1)
+      // The commands this script ran follow it in MONITOR, marked lua, before the next call.
+      for (let j = i + 1; j < seen.length && seen[j]?.lua; j++) {
+        const [command = '', key = ''] = seen[j]?.args ?? []
+        if (/^(get|set|incr|exists|del|rpush|hset|hdel|hget|sadd|srem|zadd|zrem|zrangebyscore)$/i.test(command)) {
+          expect(keys, `${command} ${key}`).toContain(key)
+          inside += 1
+        }
+      }
+    }
+    expect(scripts).toBeGreaterThanOrEqual(6)
+    expect(inside).toBeGreaterThan(20)
+  })
+
+  it('spreads conversations and their deadlines over the shards: no single deadline key holds them all', async () => {
+    for (let i = 0; i < 64; i++) await store.setDeadlines(`spread${i}`, [{ conversationId: `spread${i}`, kind: 'grace', at: 10 ** 12 + i }])
+    const keys = await admin.keys('scripts:*dl')
+    expect(keys.length).toBeGreaterThanOrEqual(8)
+    const sizes = await Promise.all(keys.map((k) => admin.zCard(k)))
+    expect(Math.max(...sizes)).toBeLessThan(64)
+    expect(await store.nextDeadline()).toBe(10 ** 12)
+    const claimed = await store.claimDue(10 ** 12 + 100, 1_000)
+    expect(claimed.map((d) => d.conversationId).sort()).toEqual(Array.from({ length: 64 }, (_, i) => `spread${i}`).sort())
   })
 })

@@ -56,7 +56,11 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
     if (at > now) out.push({ conversationId: conv.id, kind, at })
   }
   if (isLive(conv.status)) {
-    if (isCustomerLive(conv, now, config)) add('liveness', liveUntil(conv, config))
+    // A held connection has no deadline: the process holding it records when it goes.
+    if (isCustomerLive(conv, now, config)) {
+      const until = liveUntil(conv, config)
+      if (until !== Infinity) add('liveness', until)
+    }
     else add('grace', graceDeadline(conv, config) + 1)
     if (conv.status === 'open') add('queue', conv.statusAt + config.openAutoCloseMs)
     if (conv.status === 'open' && conv.preferredAgentId && !conv.affinityLapsed) add('affinity', affinityStart(conv) + config.affinityMs)

@@ -67,7 +67,7 @@ export function transition(
 /** A new conversation, Open, with its `customer-started` status item. */
 export function createConversation(
   init: { id: string; widgetId: string; customer: { name?: string }; tokenHash: string; previousId?: string },
-  connection: { id: string; tabId: string },
+  connection: { id: string; tabId: string; heldBy?: string },
   now: number,
 ): Step {
   // Every field spelled out in one literal: V8 then keeps them all inside the object.
@@ -81,7 +81,7 @@ export function createConversation(
     statusAt: now,
     lastSeq: 0,
     lastHeardAt: now,
-    connections: [{ id: connection.id, tabId: connection.tabId, lastHeardAt: now }],
+    connections: [connection.heldBy === undefined ? { id: connection.id, tabId: connection.tabId, lastHeardAt: now } : { id: connection.id, tabId: connection.tabId, lastHeardAt: now, heldBy: connection.heldBy }],
     presence: 'connected',
   }
   if (init.previousId) conversation.previousId = init.previousId

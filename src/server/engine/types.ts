@@ -21,6 +21,12 @@ export interface CustomerConnection {
   lastHeardAt: number
   /** Set when the connection closed or its tab said `away`; a later frame revives it. */
   goneAt?: number
+  /**
+   * The server process holding this socket open, which vouches for it: live until that process
+   * records it closed or silent, or its lease lapses. Its heartbeats are then not written here
+   * (`lastHeardAt` is when it was recorded). Absent: live until `lastHeardAt` plus the dead limit.
+   */
+  heldBy?: string
 }
 
 /** A conversation record, as kept by the store. */

@@ -138,7 +138,7 @@ async function newChat(conn: HelloSocket, hello: HelloFrame, context: NewChatCon
   const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
   const customer = customerOf(conn, hello)
   const init = { id, widgetId: hello.widgetId, customer, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
-  const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
+  const step = createConversation(init, { id: conn.id, tabId: hello.tabId, heldBy: conn.ctx.processId }, conn.ctx.now())
   const result = await service.create(step).catch((error: unknown) => (hello.start ? undefined : Promise.reject(error)))
   if (result) return welcome(conn, result.conversation, extra, 0, token)
   // The same start on two sockets at once: the other one created it.

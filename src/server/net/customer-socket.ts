@@ -1,13 +1,14 @@
 /**
  * One customer socket on `/v1/customer`: the frames after `hello`, delivery of recorded items (replay
- * then live, each once and in order), and presence inputs (every frame is "heard").
+ * then live, each once and in order), and presence inputs (every frame is "heard": kept on the socket
+ * while the record says this process holds it, written when it closes or falls silent).
  */
 import type WebSocket from 'ws'
 import type { CustomerFrame, CustomerMessageFrame, HelloFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
 import type { PageInfo } from '../../protocol/context.js'
 import { withContext } from '../engine/customer-context.js'
 import { parseCustomerFrame, type ParseResult } from '../../protocol/validate.js'
-import { connectionClosed, heard, tabAway } from '../engine/presence.js'
+import { connectionClosed, heard, isSilent, silenced, tabAway } from '../engine/presence.js'
 import { customerMessage } from '../engine/messages.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
 import type { Conversation, Step } from '../engine/types.js'
@@ -30,6 +31,10 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
   sentSeq = 0
   /** Items recorded while the replay is read, sent right after it; undefined when not replaying. */
   private buffered: TranscriptItem[] | undefined = undefined
+  /** When the last frame came: kept here, not in the store, while the record says this process holds the socket. */
+  heardAt: number
+  /** The record names this process as holding the socket (written, and not silenced since). */
+  private vouched = false
 
   constructor(
     id: string,
@@ -41,6 +46,7 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     public userAgent: string | undefined = undefined,
   ) {
     super(id, ws, ctx)
+    this.heardAt = ctx.now()
   }
 
   get side(): Side {
@@ -64,6 +70,7 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
   }
 
   protected async handle(frame: CustomerFrame): Promise<void> {
+    this.heardAt = this.ctx.now()
     if (frame.type === 'hello') {
       this.greet()
       await handleHello(this, frame)
@@ -78,12 +85,14 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
       case 'message':
         return this.onMessage(id, frame)
       case 'ack':
-        return this.onAck(id, frame.seq)
+        return this.onAck(frame.seq)
       case 'ping':
         this.send({ type: 'pong', t: frame.t })
-        return void (await this.touch(id))
+        // A socket the record says this process holds: its heartbeat stays here (heardAt).
+        if (!this.vouched) await this.touch(id)
+        return
       case 'typing': {
-        const agentId = (await this.touch(id))?.conversation.agent?.id
+        const agentId = (this.vouched ? await this.ctx.store.get(id) : (await this.touch(id))?.conversation)?.agent?.id
         if (agentId) await this.ctx.store.publish({ type: 'typing', conversationId: id, from: 'customer', agentId })
         return
       }
@@ -120,18 +129,51 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     })
   }
 
-  /** Runs an operation on this connection's conversation. */
-  run(id: string, op: (conv: Conversation, now: number) => Step | null): ReturnType<ServerContext['service']['run']> {
-    return this.ctx.service.run(id, op)
+  /**
+   * Runs an operation on this connection's conversation. A write that failed may have left the
+   * record without this socket: the next heartbeat writes it again.
+   */
+  async run(id: string, op: (conv: Conversation, now: number) => Step | null): ReturnType<ServerContext['service']['run']> {
+    try {
+      return await this.ctx.service.run(id, op)
+    } catch (error) {
+      this.vouched = false
+      throw error
+    }
   }
 
-  /** The record with this connection heard at `now`. */
+  /** The record with this connection heard at `now`, held by this process. */
   heardIn(conv: Conversation, now: number): Conversation {
-    return heard(conv, this.id, this.tabId ?? this.id, now)
+    return heard(conv, this.id, this.tabId ?? this.id, now, this.ctx.processId)
   }
 
-  private touch(id: string): ReturnType<ServerContext['service']['run']> {
-    return this.run(id, (conv, now) => stepOf(this.heardIn(conv, now)))
+  private async touch(id: string): ReturnType<ServerContext['service']['run']> {
+    const result = await this.run(id, (conv, now) => stepOf(this.heardIn(conv, now)))
+    if (result) this.vouched = true
+    return result
+  }
+
+  revouch(): void {
+    this.vouched = false
+  }
+
+  recorded(conv: Conversation): void {
+    if (!this.vouched) return
+    // An away beacon, or another process that took this one for dead, wrote it gone.
+    const held = conv.connections.some((c) => c.id === this.id && c.heldBy === this.ctx.processId && c.goneAt === undefined)
+    if (!held) this.vouched = false
+  }
+
+  /**
+   * Called by the process's sweep: past the dead limit without a frame, the socket is no longer
+   * vouched for, and the record counts it dead from its last frame (R2). A frame revives it.
+   */
+  async checkSilence(now: number): Promise<void> {
+    const id = this.conversationId
+    if (id === undefined || !this.vouched || this.closed || !isSilent(this.heardAt, now, this.ctx.config)) return
+    this.vouched = false
+    const heardAt = this.heardAt
+    await this.run(id, (conv) => stepOf(silenced(conv, this.id, heardAt)))
   }
 
   private async onMessage(id: string, frame: CustomerMessageFrame): Promise<void> {
@@ -171,17 +213,18 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     return earlier && { ...earlier, conversationId: previousId }
   }
 
-  private async onAck(id: string, seq: number): Promise<void> {
-    const conv = await this.ctx.store.get(id)
-    if (conv && seq > conv.lastSeq) {
-      this.refuse('ack-invalid', `seq ${seq} was never sent (last is ${conv.lastSeq})`, { ref: 'ack' })
-    }
-    await this.touch(id)
+  /**
+   * Checked against what this socket sent, so an ack costs the store nothing: it follows an event
+   * by a moment, and the heartbeat (not the ack) keeps the connection heard.
+   */
+  private onAck(seq: number): void {
+    if (seq > this.sentSeq) this.refuse('ack-invalid', `seq ${seq} was never sent (last is ${this.sentSeq})`, { ref: 'ack' })
   }
 
-  /** Binds this socket to a conversation and replays the items after `afterSeq`, then goes live. */
+  /** Binds this socket to a conversation (recorded as held here) and replays the items after `afterSeq`, then goes live. */
   async attach(conv: Conversation, afterSeq: number): Promise<void> {
     this.conversationId = conv.id
+    this.vouched = true
     this.previousId = conv.previousId
     this.sentSeq = afterSeq
     this.buffered = []
@@ -240,7 +283,8 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     const id = this.conversationId
     if (id === undefined) return
     this.ctx.hub.removeCustomer(id, this)
-    await this.run(id, (conv) => stepOf(connectionClosed(conv, this.id))).catch((error: unknown) => {
+    const heardAt = this.heardAt
+    await this.run(id, (conv) => stepOf(connectionClosed(conv, this.id, heardAt))).catch((error: unknown) => {
       this.ctx.events.emit('error', { error, context: 'customer:close' })
     })
   }

@@ -75,6 +75,7 @@ export class Hub {
     const presenceChanged = previous !== undefined && previous.presence !== conv.presence
     // A page visited, a browser recorded: the conversation's consoles are told (never its customer).
     const customerMoved = previous !== undefined && customerChanged(previous.customer, conv.customer)
+    for (const customer of this.customers.get(conv.id)) customer.recorded(conv)
     // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
     if (items.length === 0 && !presenceChanged && !customerMoved) return
     for (const customer of this.customers.get(conv.id)) customer.deliver(items)

@@ -2,6 +2,7 @@
  * What the hub and routing need of this process's sockets. The sockets implement these; the hub and
  * routing know only these, so nothing that delivers to a socket imports the socket's own code.
  */
+import type { Conversation } from '../engine/types.js'
 import type { AgentSummary, NoteItem, ServerToAgentFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
 import type { AgentIdentity } from './agent-auth.js'
 
@@ -12,6 +13,10 @@ export interface CustomerPeer {
   /** The store's fan-out was down: read again what it shows. */
   resync(): void
   send(frame: ServerToCustomerFrame): void
+  /** The store may no longer name this process as holding the socket: write it again with the next frame. */
+  revouch(): void
+  /** The conversation as just recorded: if it no longer names this socket as held here, {@link revouch}. */
+  recorded(conv: Conversation): void
 }
 
 /** An agent console's socket. */

@@ -50,7 +50,7 @@ export async function agentBackEverywhere(ctx: ServerContext, agentId: string): 
  * lease) goes back, one that closed while this sweep added it goes away on the next sweep.
  */
 export async function sweepAgentLeases(ctx: ServerContext, ttlMs: number, judgeOthers = true): Promise<void> {
-  await ctx.store.renewLease(ctx.processId, ttlMs)
+  await ctx.store.renewLease(ctx.processId, ttlMs, ctx.now())
   const agents = await ctx.store.listAgents()
   const others = new Set(agents.flatMap((a) => a.connections.map(processOf)).filter((p) => p !== ctx.processId))
   const lapsed = new Set(judgeOthers ? await ctx.store.lapsedLeases([...others]) : [])

@@ -48,6 +48,8 @@ export class MemoryStore implements Store {
   private readonly leases = new Map<string, number>()
   /** The webhook outbox, in this process like the rest. */
   readonly webhooks: WebhookOutbox = new MemoryWebhookOutbox()
+  /** Last renewal of each lease, by process id, until forgotten. */
+  private readonly renewals = new Map<string, number>()
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id
@@ -155,7 +157,16 @@ export class MemoryStore implements Store {
     return next
   }
 
-  async renewLease(processId: string, ttlMs: number): Promise<void> {
+  async leaseHolders(): Promise<Array<{ processId: string; renewedAt: number }>> {
+    return [...this.renewals].map(([processId, renewedAt]) => ({ processId, renewedAt }))
+  }
+
+  async forgetLease(processId: string): Promise<void> {
+    this.renewals.delete(processId)
+  }
+
+  async renewLease(processId: string, ttlMs: number, now = Date.now()): Promise<void> {
+    this.renewals.set(processId, now)
     this.leases.set(processId, Date.now() + ttlMs)
   }
 

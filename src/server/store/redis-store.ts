@@ -29,6 +29,19 @@ export interface RedisStoreOptions {
   connectWaitMs?: number
   /** Where connection retries, the outage and the recovery are logged. @default silent */
   logger?: ServerLogger
+  /**
+   * How many shards (hash tags) conversations, their indexes and deadlines are spread over. Fixed for
+   * the life of the data: every process on one Redis must use the same number. Each deadline poll
+   * reads the head of every shard, so more shards cost more in the background. @default 8
+   */
+  shards?: number
+}
+
+/** Shard of a conversation id: FNV-1a of its UTF-16 code units, so every process agrees. */
+function shardIndex(id: string, shards: number): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+  return (hash >>> 0) % shards
 }
 
 type Client = RedisClient
@@ -36,6 +49,9 @@ type Client = RedisClient
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
 const LOCK_ATTEMPTS = 2_000
+
+/** How long the shards' heads read by claimDue() answer nextDeadline() (one scheduler cycle). */
+const HEADS_FRESH_MS = 50
 
 /**
  * Connect a {@link RedisStore}: one connection for commands, one for subscriptions. Needs the
@@ -67,29 +83,55 @@ export class RedisStore implements Store {
   ) {
     this.prefix = options.prefix ?? 'holdline:'
     this.maxRetries = options.maxRetries ?? 100
+    const shards = options.shards ?? 8
+    if (!Number.isSafeInteger(shards) || shards < 1) throw new TypeError('holdline: shards must be a positive integer')
+    this.shardPrefixes = Array.from({ length: shards }, (_, i) => `${this.prefix}{${i}}:`)
     this.webhooks = guarded(new RedisWebhookOutbox(client, this.prefix))
   }
 
   /** The webhook outbox (redis-webhook-outbox.ts): its keys apart from the conversations'. */
   readonly webhooks: WebhookOutbox
 
+  /**
+   * Key names. A conversation's keys and the indexes it is in (status and agent sets, deadlines) are
+   * kept in one of `shards` shards, named by a hash tag (`holdline:{3}:c:<id>`): every key of one
+   * shard is in one Redis Cluster slot, so a script that writes a conversation and its indexes
+   * touches one slot, and the deadlines and indexes are spread over `shards` keys, none hot. Agents
+   * share the tag `{agents}` (they change on logins, rarely) and leases `{leases}`, so each is read
+   * with one MGET; locks and the channel are one key each.
+   */
   private key = {
-    conversation: (id: string) => `${this.prefix}c:${id}`,
-    revision: (id: string) => `${this.prefix}r:${id}`,
-    items: (id: string) => `${this.prefix}i:${id}`,
-    acks: (id: string) => `${this.prefix}a:${id}`,
-    notes: (id: string) => `${this.prefix}n:${id}`,
-    noteIds: (id: string) => `${this.prefix}nc:${id}`,
-    status: (status: string) => `${this.prefix}s:${status}`,
-    agentConversations: (agentId: string) => `${this.prefix}g:${agentId}`,
-    deadlines: () => `${this.prefix}dl`,
-    deadlineData: () => `${this.prefix}dd`,
-    agent: (id: string) => `${this.prefix}ag:${id}`,
-    agentRevision: (id: string) => `${this.prefix}agr:${id}`,
-    agents: () => `${this.prefix}ags`,
+    conversation: (id: string) => `${this.shardOf(id)}c:${id}`,
+    revision: (id: string) => `${this.shardOf(id)}r:${id}`,
+    items: (id: string) => `${this.shardOf(id)}i:${id}`,
+    acks: (id: string) => `${this.shardOf(id)}a:${id}`,
+    notes: (id: string) => `${this.shardOf(id)}n:${id}`,
+    noteIds: (id: string) => `${this.shardOf(id)}nc:${id}`,
+    status: (shard: string, status: string) => `${shard}s:${status}`,
+    agentConversations: (shard: string, agentId: string) => `${shard}g:${agentId}`,
+    deadlines: (shard: string) => `${shard}dl`,
+    deadlineData: (shard: string) => `${shard}dd`,
+    agent: (id: string) => `${this.prefix}{agents}:ag:${id}`,
+    agentRevision: (id: string) => `${this.prefix}{agents}:agr:${id}`,
+    agents: () => `${this.prefix}{agents}:ags`,
     channel: () => `${this.prefix}bus`,
     lock: (name: string) => `${this.prefix}lock:${name}`,
-    lease: (processId: string) => `${this.prefix}lease:${processId}`,
+    lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
+    renewals: () => `${this.prefix}{leases}:renewed`,
+  }
+
+  /**
+   * The shards' earliest deadlines as claimDue() just read them: the scheduler asks nextDeadline()
+   * right after, and a second read of every shard would double the cost of each poll.
+   */
+  private heads: { at: number; scores: Array<number | undefined> } | undefined = undefined
+
+  /** The key prefix of every shard, `holdline:{0}:` to `holdline:{N-1}:`. */
+  private readonly shardPrefixes: string[]
+
+  /** The key prefix of the shard that holds conversation `id`. */
+  shardOf(id: string): string {
+    return this.shardPrefixes[shardIndex(id, this.shardPrefixes.length)] as string
   }
 
   /** Subscribes to the bus channel (called once by createRedisStore). */
@@ -161,17 +203,18 @@ export class RedisStore implements Store {
     const flag = (on: boolean): string => (on ? '1' : '0')
     const statusMoved = before?.status !== next.status
     const agentMoved = before?.agent?.id !== next.agent?.id
+    const shard = this.shardOf(id)
     const keys = [
       this.key.conversation(id),
       this.key.revision(id),
       this.key.items(id),
       this.key.acks(id),
-      this.key.status(before?.status ?? next.status),
-      this.key.status(next.status),
-      this.key.agentConversations(before?.agent?.id ?? ''),
-      this.key.agentConversations(next.agent?.id ?? ''),
-      this.key.deadlines(),
-      this.key.deadlineData(),
+      this.key.status(shard, before?.status ?? next.status),
+      this.key.status(shard, next.status),
+      this.key.agentConversations(shard, before?.agent?.id ?? ''),
+      this.key.agentConversations(shard, next.agent?.id ?? ''),
+      this.key.deadlines(shard),
+      this.key.deadlineData(shard),
     ]
     const args = [
       revision,
@@ -200,7 +243,7 @@ export class RedisStore implements Store {
   async listConversations(filter: ConversationFilter = {}): Promise<Conversation[]> {
     const ids = await this.candidateIds(filter)
     if (ids.length === 0) return []
-    const raws = await this.client.mGet(ids.map((id) => this.key.conversation(id)))
+    const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
     return raws.flatMap((raw) => {
       if (!raw) return []
       const c = JSON.parse(raw) as Conversation
@@ -211,14 +254,19 @@ export class RedisStore implements Store {
   }
 
   async countByStatus(): Promise<Record<ConversationStatus, number>> {
-    const counts = await Promise.all(CONVERSATION_STATUSES.map((s) => this.client.sCard(this.key.status(s))))
+    const counts = await Promise.all(CONVERSATION_STATUSES.map(async (s) => {
+      const perShard = await Promise.all(this.shardPrefixes.map((shard) => this.client.sCard(this.key.status(shard, s))))
+      return perShard.reduce((sum, n) => sum + n, 0)
+    }))
     return Object.fromEntries(CONVERSATION_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<ConversationStatus, number>
   }
 
   private async candidateIds(filter: ConversationFilter): Promise<string[]> {
-    if (filter.agentId !== undefined) return this.client.sMembers(this.key.agentConversations(filter.agentId))
-    const statuses = filter.statuses ?? CONVERSATION_STATUSES
-    const lists = await Promise.all(statuses.map((s) => this.client.sMembers(this.key.status(s))))
+    const agentId = filter.agentId
+    const keys = agentId !== undefined
+      ? this.shardPrefixes.map((shard) => this.key.agentConversations(shard, agentId))
+      : (filter.statuses ?? CONVERSATION_STATUSES).flatMap((s) => this.shardPrefixes.map((shard) => this.key.status(shard, s)))
+    const lists = await Promise.all(keys.map((key) => this.client.sMembers(key)))
     return lists.flat()
   }
 
@@ -227,15 +275,16 @@ export class RedisStore implements Store {
       const [raw, revision] = await this.client.mGet([this.key.conversation(id), this.key.revision(id)])
       const conv = raw ? (JSON.parse(raw) as Conversation) : undefined
       if (!raw || conv?.status !== 'closed') return false
+      const shard = this.shardOf(id)
       const keys = [
         this.key.conversation(id),
         this.key.revision(id),
         this.key.items(id),
         this.key.acks(id),
-        this.key.status('closed'),
-        this.key.agentConversations(conv.agent?.id ?? ''),
-        this.key.deadlines(),
-        this.key.deadlineData(),
+        this.key.status(shard, 'closed'),
+        this.key.agentConversations(shard, conv.agent?.id ?? ''),
+        this.key.deadlines(shard),
+        this.key.deadlineData(shard),
         this.key.notes(id),
         this.key.noteIds(id),
       ]
@@ -286,22 +335,45 @@ export class RedisStore implements Store {
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {
     const members = this.deadlineMembers(conversationId)
-    const multi = this.client.multi().zRem(this.key.deadlines(), members).hDel(this.key.deadlineData(), members)
+    // One shard: both keys in one slot, so MULTI holds on a cluster too.
+    const shard = this.shardOf(conversationId)
+    const multi = this.client.multi().zRem(this.key.deadlines(shard), members).hDel(this.key.deadlineData(shard), members)
     for (const d of deadlines) {
       const member = this.deadlineMember(d.conversationId, d.kind)
-      multi.zAdd(this.key.deadlines(), { score: d.at, value: member }).hSet(this.key.deadlineData(), member, JSON.stringify(d))
+      multi.zAdd(this.key.deadlines(shard), { score: d.at, value: member }).hSet(this.key.deadlineData(shard), member, JSON.stringify(d))
     }
     await multi.exec()
   }
 
   async claimDue(now: number, limit = 100): Promise<Deadline[]> {
-    const raw = (await CLAIM_DUE.run(this.client, [this.key.deadlines(), this.key.deadlineData()], [String(now), String(limit)])) as string[]
-    return raw.map((r) => JSON.parse(r) as Deadline).sort((a, b) => a.at - b.at)
+    // The head of every shard in one round trip; only shards with something due run the claim
+    // script, each for its share (more due than that is found by the caller's next round).
+    const heads = await this.readHeads()
+    const share = String(Math.max(1, Math.ceil(limit / this.shardPrefixes.length)))
+    const due = this.shardPrefixes.filter((_, i) => (heads[i] ?? Infinity) <= now)
+    const claimed = await Promise.all(
+      due.map((shard) => CLAIM_DUE.run(this.client, [this.key.deadlines(shard), this.key.deadlineData(shard)], [String(now), share]) as Promise<string[]>),
+    )
+    // The heads of the shards not claimed from stand for the next nextDeadline() of this cycle.
+    if (due.length > 0) this.heads = undefined
+    return claimed.flat().map((r) => JSON.parse(r) as Deadline).sort((a, b) => a.at - b.at)
   }
 
   async nextDeadline(): Promise<number | undefined> {
-    const first = await this.client.zRangeWithScores(this.key.deadlines(), 0, 0)
-    return first[0]?.score
+    const cached = this.heads
+    this.heads = undefined
+    const heads = cached && Date.now() - cached.at < HEADS_FRESH_MS ? cached.scores : await this.readHeads()
+    let next: number | undefined
+    for (const score of heads) if (score !== undefined && (next === undefined || score < next)) next = score
+    return next
+  }
+
+  /** The earliest deadline of each shard (undefined for an empty one), remembered for a moment. */
+  private async readHeads(): Promise<Array<number | undefined>> {
+    const firsts = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.deadlines(shard), 0, 0)))
+    const scores = firsts.map((first) => first[0]?.score)
+    this.heads = { at: Date.now(), scores }
+    return scores
   }
 
   async updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord> {
@@ -314,8 +386,18 @@ export class RedisStore implements Store {
     throw new StoreUnavailableError(`agent ${id}: too much contention`)
   }
 
-  async renewLease(processId: string, ttlMs: number): Promise<void> {
-    await this.client.set(this.key.lease(processId), '1', { PX: ttlMs })
+  async renewLease(processId: string, ttlMs: number, now = Date.now()): Promise<void> {
+    // Both under the tag {leases}: one slot, so MULTI holds on a cluster too.
+    await this.client.multi().set(this.key.lease(processId), '1', { PX: ttlMs }).hSet(this.key.renewals(), processId, String(now)).exec()
+  }
+
+  async leaseHolders(): Promise<Array<{ processId: string; renewedAt: number }>> {
+    const all = await this.client.hGetAll(this.key.renewals())
+    return Object.entries(all).map(([processId, at]) => ({ processId, renewedAt: Number(at) }))
+  }
+
+  async forgetLease(processId: string): Promise<void> {
+    await this.client.hDel(this.key.renewals(), processId)
   }
 
   async lapsedLeases(processIds: readonly string[]): Promise<string[]> {
@@ -332,8 +414,28 @@ export class RedisStore implements Store {
   async listAgents(): Promise<AgentRecord[]> {
     const ids = await this.client.sMembers(this.key.agents())
     if (ids.length === 0) return []
-    const raws = await this.client.mGet(ids.map((id) => this.key.agent(id)))
+    const raws = await this.readMany(ids.map((id) => this.key.agent(id)))
     return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as AgentRecord] : []))
+  }
+
+  /**
+   * GET of many keys of any shards: one MGET per shard (a cluster refuses an MGET across slots), all
+   * sent at once (node-redis pipelines them), results in the order of `keys`.
+   */
+  private async readMany(keys: readonly string[]): Promise<Array<string | null>> {
+    const groups = new Map<string, number[]>()
+    keys.forEach((key, i) => {
+      const tag = /\{[^}]+\}/.exec(key)?.[0] ?? ''
+      const group = groups.get(tag)
+      if (group) group.push(i)
+      else groups.set(tag, [i])
+    })
+    const out: Array<string | null> = new Array<string | null>(keys.length).fill(null)
+    await Promise.all([...groups.values()].map(async (indexes) => {
+      const values = await this.client.mGet(indexes.map((i) => keys[i] as string))
+      indexes.forEach((i, n) => (out[i] = values[n] ?? null))
+    }))
+    return out
   }
 
   async publish(message: BusMessage): Promise<void> {

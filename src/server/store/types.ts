@@ -116,9 +116,16 @@ export interface Store {
    * Server process `processId` is alive for `ttlMs` more. A process that dies without closing its
    * sockets stops renewing; the others then find its agent connections dead (R11 across processes).
    */
-  renewLease(processId: string, ttlMs: number): Promise<void>
+  renewLease(processId: string, ttlMs: number, now?: number): Promise<void>
   /** Of `processIds`, those whose lease has run out. */
   lapsedLeases(processIds: readonly string[]): Promise<string[]>
+  /**
+   * Every process that renewed a lease and was not forgotten since, with its last renewal (`now` as
+   * given to {@link renewLease}): a lapsed one's customers count as last heard then.
+   */
+  leaseHolders(): Promise<Array<{ processId: string; renewedAt: number }>>
+  /** Forgets a process whose lease lapsed, once the connections it held were released. */
+  forgetLease(processId: string): Promise<void>
   /**
    * Runs `body` while no other caller, in any process, runs one under the same `name`. For checks
    * that span several records (an agent's capacity across its conversations).

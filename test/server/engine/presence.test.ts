@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { connectionClosed, heard, presenceOf, tabAway } from '../../../src/server/engine/presence.js'
+import { connectionClosed, heard, isSilent, presenceOf, processLost, silenced, tabAway } from '../../../src/server/engine/presence.js'
 import { deadlinesFor, tick } from '../../../src/server/engine/tick.js'
 import { accept } from '../../../src/server/engine/transitions.js'
 import { ANA, DEAD, GRACE, HEARTBEAT, Log, config, opened } from './fixtures.js'
@@ -105,5 +105,49 @@ describe('R2 tabs: two tabs are one customer', () => {
     conv = tick(heard(conv, 'k1', 't1', 2_000), 2_000, cfg).conversation
     expect(conv.presence).toBe('connected')
     expect(tick(conv, 1_000 + GRACE + 1, cfg).conversation.status).toBe('open')
+  })
+})
+
+describe('a connection held by a process: heartbeats stay in the process', () => {
+  const held = () => heard(opened(0), 'k1', 't1', 1_000, 'p1')
+
+  test('is live however long nothing is written, and has no liveness deadline', () => {
+    const conv = held()
+    const late = 1_000 + DEAD * 100
+    const ticked = tick(conv, late, cfg).conversation
+    expect(ticked.presence).toBe('connected')
+    expect(ticked.connections).toHaveLength(1)
+    expect(deadlinesFor(ticked, late, cfg).map((d) => d.kind)).not.toContain('liveness')
+    expect(deadlinesFor(ticked, late, cfg).map((d) => d.kind)).not.toContain('grace')
+  })
+
+  test('closed: the window counts from the last frame the process heard, not from when it was recorded', () => {
+    const conv = connectionClosed(held(), 'k1', 50_000)
+    expect(conv.lastHeardAt).toBe(50_000)
+    expect(tick(conv, 50_000 + GRACE, cfg).conversation.status).toBe('open')
+    expect(tick(conv, 50_000 + GRACE + 1, cfg).conversation.status).toBe('closed')
+  })
+
+  test('silent past the dead limit: no longer vouched for, dead from its last frame', () => {
+    expect(isSilent(20_000, 20_000 + DEAD, cfg)).toBe(false)
+    expect(isSilent(20_000, 20_000 + DEAD + 1, cfg)).toBe(true)
+    const conv = silenced(held(), 'k1', 20_000)
+    expect(conv.connections[0]).toEqual({ id: 'k1', tabId: 't1', lastHeardAt: 20_000 })
+    const ticked = tick(conv, 20_000 + DEAD + 1, cfg).conversation
+    expect(ticked.presence).toBe('disconnected')
+    expect(deadlinesFor(ticked, 20_000 + DEAD + 1, cfg)).toContainEqual({ conversationId: 'c1', kind: 'grace', at: 20_000 + GRACE + 1 })
+    // A frame revives it, held again.
+    expect(tick(heard(ticked, 'k1', 't1', 90_000, 'p1'), 90_000, cfg).conversation.presence).toBe('connected')
+  })
+
+  test('its process died: the customer counts as last heard at the lease\'s last renewal', () => {
+    const both = heard(held(), 'k2', 't2', 1_000, 'p2')
+    const lost = processLost(both, 'p1', 40_000)
+    expect(lost.connections.map((c) => c.id)).toEqual(['k2'])
+    expect(tick(lost, 200_000, cfg).conversation.presence).toBe('connected')
+    const gone = processLost(lost, 'p2', 45_000)
+    expect(gone.lastHeardAt).toBe(45_000)
+    expect(tick(gone, 45_000 + GRACE + 1, cfg).conversation.status).toBe('closed')
+    expect(processLost(gone, 'p3', 99_000)).toBe(gone)
   })
 })
