@@ -6,6 +6,7 @@ import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } f
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
 import type { Store } from './store/types.js'
+import { checkIdentity, type IdentityOptions } from './identity-options.js'
 
 /** How an agent token is configured: an agent id, or the agent's id, name and capacity. */
 export type AgentTokenConfig = string | { id: string; name?: string; capacity?: number }
@@ -90,6 +91,11 @@ export interface ServerOptions {
    * only behind a proxy you run, which appends that entry. @default false
    */
   trustProxy?: boolean
+  /**
+   * Signed customer identity: how to verify the JWT the site's backend signs (`hello.identity`).
+   * Undefined: identity tokens are ignored and every customer is anonymous. @default undefined
+   */
+  identity?: IdentityOptions | undefined
 }
 
 /** See {@link ServerOptions.newChatsPerAddress}. */
@@ -126,6 +132,7 @@ export const DEFAULTS = {
   defaultCapacity: 3,
   newChatsPerAddress: undefined as NewChatsPerAddress | undefined,
   trustProxy: false,
+  identity: undefined as IdentityOptions | undefined,
 }
 
 /** Options with defaults applied and checked. */
@@ -172,7 +179,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     fail("store must be a Store, 'memory' or a redis:// URL")
   }
   if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
-  return { ...merged, limits: resolveLimits(merged.limits) }
+  const identity = merged.identity === undefined ? undefined : checkIdentity(merged.identity)
+  return { ...merged, identity, limits: resolveLimits(merged.limits) }
 }
 
 function checkTokens(agentTokens: unknown, adminTokens: unknown): void {

@@ -22,11 +22,21 @@ export interface CustomerConnection {
   goneAt?: number
 }
 
+/**
+ * Who the customer is: the name the widget gave, or, for a signed-in customer, the verified claims
+ * of the site's identity token (`sub` set only then; the store indexes live conversations by it).
+ */
+export interface CustomerDetails {
+  name?: string
+  email?: string
+  sub?: string
+}
+
 /** A conversation record, as kept by the store. */
 export interface Conversation {
   id: string
   widgetId: string
-  customer: { name?: string }
+  customer: CustomerDetails
   status: ConversationStatus
   createdAt: number
   /** When the current status was entered. */

@@ -82,6 +82,9 @@ export class RedisStore implements Store {
     channel: () => `${this.prefix}bus`,
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}lease:${processId}`,
+    // Signed customer identity: `sub` -> its live conversation id; -> its conversations by creation.
+    liveOf: (sub: string) => `${this.prefix}u:${sub}`,
+    ofSub: (sub: string) => `${this.prefix}uh:${sub}`,
   }
 
   /** Subscribes to the bus channel (called once by createRedisStore). */
@@ -164,6 +167,7 @@ export class RedisStore implements Store {
       this.key.agentConversations(next.agent?.id ?? ''),
       this.key.deadlines(),
       this.key.deadlineData(),
+      ...this.subKeys(next),
     ]
     const args = [
       revision,
@@ -174,8 +178,28 @@ export class RedisStore implements Store {
       flag(statusMoved && before !== undefined) + flag(statusMoved) + flag(agentMoved && before?.agent !== undefined) + flag(agentMoved && next.agent !== undefined),
       deadlines ? JSON.stringify(deadlines.map((d) => [this.deadlineMember(d.conversationId, d.kind), String(d.at), JSON.stringify(d)])) : '',
       JSON.stringify(this.deadlineMembers(id)),
+      next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
+      String(next.createdAt),
     ]
     return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
+  }
+
+  /** The identity keys of a conversation's customer; keys of nothing for an anonymous one (the script leaves them). */
+  private subKeys(conversation: Conversation): [string, string] {
+    const sub = conversation.customer.sub ?? ''
+    return [this.key.liveOf(sub), this.key.ofSub(sub)]
+  }
+
+  async liveConversationOf(sub: string): Promise<string | undefined> {
+    return (await this.client.get(this.key.liveOf(sub))) ?? undefined
+  }
+
+  async conversationsOf(sub: string, limit: number): Promise<Conversation[]> {
+    if (limit <= 0) return []
+    const ids = await this.client.zRange(this.key.ofSub(sub), 0, limit - 1, { REV: true })
+    if (ids.length === 0) return []
+    const raws = await this.client.mGet(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as Conversation] : []))
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -228,6 +252,7 @@ export class RedisStore implements Store {
         this.key.agentConversations(conv.agent?.id ?? ''),
         this.key.deadlines(),
         this.key.deadlineData(),
+        this.subKeys(conv)[1],
       ]
       const args = [revision ?? '0', id, JSON.stringify(this.deadlineMembers(id)), conv.agent ? '1' : '0']
       if ((await REMOVE_CONVERSATION.run(this.client, keys, args)) === 1) return true
