@@ -26,6 +26,7 @@ export interface ResolvedOptions {
   minReconnectDelayMs: number
   maxReconnectDelayMs: number
   typingThrottleMs: number
+  identity?: string | (() => Promise<string>)
 }
 
 const isFunction = (v: unknown): boolean => typeof v === 'function'
@@ -61,6 +62,7 @@ const RULES: Array<[keyof ResolvedOptions, (value: unknown) => boolean]> = [
   // In Node there is no global WebSocket: pass `ws`.
   ['WebSocket', isFunction],
   ['now', isFunction],
+  ['identity', (v) => v === undefined || typeof v == 'string' || isFunction(v)],
 ]
 
 /**
