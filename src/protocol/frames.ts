@@ -335,8 +335,8 @@ export interface HistoryFrame {
 }
 
 /** Bounds of a {@link HistoryFrame}. */
-export const HISTORY_MAX_CONVERSATIONS = 10
-export const HISTORY_MAX_ITEMS = 200
+export const HISTORY_MAX_CONVERSATIONS = 5
+export const HISTORY_MAX_ITEMS = 100
 
 // ---------------------------------------------------------------------------------------------
 // Agent <-> server
