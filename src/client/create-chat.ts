@@ -43,7 +43,7 @@ export function createChat(input: ChatOptions): Chat {
   const events = createChatEmitter()
   const storage = openStorage(options.storage, (error) => {
     // Reported after the current call returns, so listeners added right after createChat hear it.
-    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage failed, using ${storage.kind}: ${String(error)}`)))
+    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `${storage.kind}: ${String(error)}`)))
   })
   const rt: Runtime = {
     _options: options,

@@ -62,7 +62,7 @@ const RULES: Array<[keyof ResolvedOptions, (value: unknown) => boolean]> = [
   // In Node there is no global WebSocket: pass `ws`.
   ['WebSocket', isFunction],
   ['now', isFunction],
-  ['identity', (v) => v === undefined || typeof v == 'string' || isFunction(v)],
+  ['identity', (v) => !v || typeof v == 'string' || isFunction(v)],
 ]
 
 /**

@@ -41,8 +41,9 @@ export function sendHello(rt: Runtime): void {
   const reconnect = rt._choice?.kind === 'reconnect' || (declined ? false : undefined)
   const hello = buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer, start })
   const { identity } = rt._options
-  // Sent only if this hello is still the one awaited when the site's token arrives.
-  const send = (jwt?: string): unknown => rt._decision === decision && rt._phase == 'hello-sent' && rt._transport?.send(jwt ? { ...hello, identity: jwt } : hello)
+  // Sent only if this hello is still the one awaited when the site's token arrives (a socket that
+  // opened meanwhile said a hello of its own).
+  const send = (jwt?: string): unknown => rt._decision === decision && rt._transport?.send(jwt ? { ...hello, identity: jwt } : hello)
   if (typeof identity != 'function') send(identity)
   else identity().then(send, (e: unknown) => refuse(rt, new ChatError('identity-invalid', String(e))))
   rt._cancelHello?.()
