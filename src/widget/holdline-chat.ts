@@ -251,18 +251,6 @@ export class HoldlineChat extends Base {
         this._q('reconnect-continue').focus()
       }),
       chat.on('typing', () => this._showTyping()),
-      // A signed-in customer's earlier chats, read-only: one list each, named by when it began.
-      chat.on('history', ({ conversations }) => {
-        const box = this._q('history')
-        box.hidden = false
-        box.replaceChildren(box.firstChild!)
-        for (const c of conversations) {
-          const list = box.appendChild(document.createElement('ol'))
-          list.setAttribute('aria-label', new Date(c.createdAt).toLocaleString())
-          // The customer's and the agents' words; the automated lines would only repeat what ended it.
-          for (const item of c.transcript) if (item.kind == 'message' && item.from != 'system') list.appendChild(document.createElement('li')).textContent = `${authorOf(item as ChatMessage, this._texts)}: ${item.text}`
-        }
-      }),
       chat.on('queue', (queue) => {
         this._queue = queue
         this._render()

@@ -27,7 +27,6 @@ export function widgetTemplate(texts: WidgetTexts): string {
     <button type="button" class="link" data-testid="retry" hidden>${t('retry')}</button></div>
   <p class="notice" part="notice" data-testid="storage-notice" role="status" hidden>${t('storageUnavailable')}</p>
   <p class="notice" part="notice" data-testid="new-chat-notice" role="status" hidden>${t('newChatNotice')}</p>
-  <details class="notice" part="history" data-testid="history" hidden><summary>${t('history')}</summary></details>
   <div class="scroller" data-testid="scroller" role="log" aria-live="polite" aria-label="${t('transcriptLabel')}" tabindex="0">
     <ol class="transcript" part="transcript" data-testid="transcript"></ol>
     <p class="waiting" data-testid="waiting" hidden></p>

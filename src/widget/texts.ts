@@ -32,8 +32,6 @@ export interface WidgetTexts {
   reconnectContinue: string
   reconnectNew: string
   newChatNotice: string
-  /** Heads a signed-in customer's earlier conversations (read-only). */
-  history: string
   newMessages: string
   /** The launcher's accessible name while messages are unread. */
   unread: (count: number) => string
@@ -81,7 +79,6 @@ export const DEFAULT_TEXTS: WidgetTexts = {
   reconnectContinue: 'Continue previous chat',
   reconnectNew: 'Start a new chat',
   newChatNotice: 'Your previous chat has ended. This is a new conversation.',
-  history: 'Earlier conversations',
   newMessages: 'New messages ↓',
   unread: (count) => `${messages(count)} unread`,
   announce: (author, text) => `New message from ${author}: ${text}`,
