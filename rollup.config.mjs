@@ -28,7 +28,7 @@ const terserOptions = (module) => ({
 const min = terser(terserOptions(true))
 const minIife = terser(terserOptions(false))
 // The server's packages are optional peers (src/server/peer.ts), loaded at run time, never bundled.
-const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//, 'prom-client']
+const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//, 'prom-client', 'jose']
 
 export default [
   {

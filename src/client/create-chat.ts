@@ -1,9 +1,9 @@
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS } from '../protocol/index.js'
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS } from '../protocol/limits.js'
 import { sendAwayBeacon } from './beacon.js'
 import { systemClock } from '../transport/clock.js'
 import { ChatError } from './errors.js'
 import { createChatEmitter } from './events.js'
-import { stopForGood } from './ending.js'
+import { refuse } from './ending.js'
 import { handleFrame } from './handle-frame.js'
 import { parseIncoming } from './incoming.js'
 import { browserOnline, pageEnvironment, watchLifecycle } from './lifecycle.js'
@@ -44,7 +44,7 @@ export function createChat(input: ChatOptions): Chat {
   const events = createChatEmitter()
   const storage = openStorage(options.storage, (error) => {
     // Reported after the current call returns, so listeners added right after createChat hear it.
-    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `Storage failed, using ${storage.kind}: ${String(error)}`)))
+    queueMicrotask(() => events.emit('error', new ChatError('storage-unavailable', `${storage.kind}: ${String(error)}`)))
   })
   const rt: Runtime = {
     _options: options,
@@ -88,12 +88,8 @@ export function createChat(input: ChatOptions): Chat {
         if (frame) handleFrame(rt, frame)
       },
       onClose: () => onSocketClosed(rt),
-      onRefused: (error) => {
-        // The browser's own words name the cause (mixed content, a malformed URL).
-        const refusal = new ChatError('socket-refused', String(error))
-        rt._events.emit('error', refusal)
-        stopForGood(rt, refusal)
-      },
+      // The browser's own words name the cause (mixed content, a malformed URL).
+      onRefused: (error) => refuse(rt, new ChatError('socket-refused', String(error))),
     })
     setPhase(rt, 'connecting')
     setConnection(rt, 'connecting')

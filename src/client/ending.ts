@@ -26,6 +26,12 @@ export function onEnded(rt: Runtime, reason: string): void {
   }, LINGER_MS)
 }
 
+/** Tells the app, then stops for good. */
+export function refuse(rt: Runtime, error: ChatError): void {
+  rt._events.emit('error', error)
+  stopForGood(rt, error)
+}
+
 /** The server will not take this client (origin, version): stop, and say so to every waiter. */
 export function stopForGood(rt: Runtime, error: ChatError): void {
   setPhase(rt, 'ended')

@@ -6,7 +6,7 @@ import type { Runtime } from './runtime.js'
 import { compact } from './compact.js'
 import { onAck, onEvent, refuseMessage } from './delivery.js'
 import { onEnded, stopForGood } from './ending.js'
-import { onReconnectAvailable, onWelcome, refreshAlive } from './session.js'
+import { onReconnectAvailable, onWelcome, refreshAlive, sendHello } from './session.js'
 
 /** Dispatch one parsed frame. */
 export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
@@ -29,6 +29,9 @@ export function handleFrame(rt: Runtime, frame: ServerToCustomerFrame): void {
       return
     case 'error':
       return onError(rt, frame)
+    case 'history':
+      // The frame is the event's context: `{ conversations }` (its `type` rides along).
+      return rt._events.emit('history', frame)
     default:
       return
   }
@@ -49,6 +52,10 @@ function onError(rt: Runtime, frame: ErrorFrame): void {
     return
   }
   if (code === 'conversation-ended') return onEnded(rt, code)
+  // A fresh token once; a second refusal is final (no loop on a token the site keeps expired).
+  if (code == 'identity-expired' && typeof rt._options.identity == 'function' && !rt._idRetried) return (rt._idRetried = true), sendHello(rt)
+  // The stored chat is another customer's (a shared browser): forgotten, so the next start is clean.
+  if (code == 'identity-mismatch') rt._storage.removeItem(rt._key)
   rt._events.emit('error', error)
   if (FINAL_CODES.includes(code) || (fault && frame.fatal)) stopForGood(rt, error)
 }

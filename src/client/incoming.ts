@@ -1,6 +1,6 @@
 import type { ServerToCustomerFrame } from '../protocol/index.js'
 
-const TYPES: readonly unknown[] = ['welcome', 'reconnect-available', 'event', 'ack', 'pong', 'typing', 'error', 'queue']
+const TYPES: readonly unknown[] = ['welcome', 'reconnect-available', 'event', 'ack', 'pong', 'typing', 'error', 'queue', 'history']
 
 /**
  * Parse a frame from the server. Anything that is not a JSON object with a known `type` is

@@ -25,6 +25,7 @@ export type {
   ClientErrorCode,
   ConnectionState,
   ConversationInfo,
+  HistoryEntry,
   NewChatReason,
   ReconnectMode,
   StorageKind,

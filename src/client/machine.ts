@@ -4,15 +4,9 @@
  * (create-chat.ts) performs the effects.
  */
 import type { PageInfo } from '../protocol/context.js'
-import {
-  DEFAULT_GRACE_MS,
-  PROTOCOL_VERSION,
-  type ConversationStatus,
-  type HelloFrame,
-  type NewChatReason,
-  type ResumeCredentials,
-  type WelcomeFrame,
-} from '../protocol/index.js'
+// From the modules themselves, not the protocol's index: the bundle then holds no part of validate.ts.
+import { PROTOCOL_VERSION, type ConversationStatus, type HelloFrame, type NewChatReason, type ResumeCredentials, type WelcomeFrame } from '../protocol/frames.js'
+import { DEFAULT_GRACE_MS } from '../protocol/limits.js'
 import { compact } from './compact.js'
 import type { LocalWindow } from './record.js'
 import type { ReconnectMode } from './types.js'

@@ -27,6 +27,7 @@ export interface ResolvedOptions {
   minReconnectDelayMs: number
   maxReconnectDelayMs: number
   typingThrottleMs: number
+  identity?: string | (() => Promise<string>)
 }
 
 const isFunction = (v: unknown): boolean => typeof v === 'function'
@@ -62,6 +63,7 @@ const RULES: Array<[keyof ResolvedOptions, (value: unknown) => boolean]> = [
   // In Node there is no global WebSocket: pass `ws`.
   ['WebSocket', isFunction],
   ['now', isFunction],
+  ['identity', (v) => !v || typeof v == 'string' || isFunction(v)],
 ]
 
 /**

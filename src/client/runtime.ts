@@ -59,6 +59,8 @@ export interface Runtime {
   /** Waiting for the answer to `hello`: a socket that opened and then went silent is replaced. */
   _cancelHello?: () => void
   _lastTypingAt: number
+  /** The identity function was asked again after `identity-expired` (once per welcome). */
+  _idRetried?: boolean
   _welcomeWaiters: Waiter<ConversationInfo>[]
   _sendWaiters: Map<string, Waiter<ChatMessage>>
   _endWaiters: Waiter<void>[]

@@ -10,7 +10,8 @@ import { beginSync } from './replay.js'
 import { compact } from './compact.js'
 import { flushOutbox } from './delivery.js'
 import { newClientId } from '../transport/client-id.js'
-import { onEnded } from './ending.js'
+import { onEnded, refuse } from './ending.js'
+import { ChatError } from './errors.js'
 import { startHeartbeat } from '../transport/heartbeat.js'
 import { currentPage } from './page-context.js'
 
@@ -39,7 +40,13 @@ export function sendHello(rt: Runtime): void {
   // A declined offer (or reconnection turned off) is said in the hello, so the server does not offer again.
   const declined = rt._choice?.kind === 'new' || rt._options.reconnect === 'off'
   const reconnect = rt._choice?.kind === 'reconnect' || (declined ? false : undefined)
-  rt._transport?.send(buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer, start, page: currentPage(rt) }))
+  const hello = buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer, start, page: currentPage(rt) })
+  const { identity } = rt._options
+  // Sent only if this hello is still the one awaited when the site's token arrives (a socket that
+  // opened meanwhile said a hello of its own).
+  const send = (jwt?: string): unknown => rt._decision === decision && rt._transport?.send(jwt ? { ...hello, identity: jwt } : hello)
+  if (typeof identity != 'function') send(identity)
+  else identity().then(send, (e: unknown) => refuse(rt, new ChatError('identity-invalid', String(e))))
   rt._cancelHello?.()
   rt._cancelHello = rt._clock.setTimeout(() => {
     rt._cancelHello = undefined
@@ -64,7 +71,7 @@ export function onWelcome(rt: Runtime, welcome: WelcomeFrame): void {
   const changed = before !== welcome.conversationId
   if (changed) resetTranscript(rt)
   setPhase(rt, 'ready')
-  rt._choice = undefined
+  rt._choice = rt._idRetried = undefined
   rt._everConnected = true
   rt._lastAliveWrite = now
   const { conversationId, lastSeq } = welcome

@@ -3,6 +3,7 @@ import type {
   AutomatedMessageId,
   ConversationStatus,
   ErrorCode,
+  HistoryEntry,
   NewChatReason,
 } from '../protocol/index.js'
 
@@ -93,7 +94,15 @@ export interface ChatEvents {
   typing: (ctx: { from: 'agent' }) => void
   /** Something went wrong that the app may want to show or log. */
   error: (error: ChatErrorShape) => void
+  /**
+   * A signed-in customer's earlier conversations (read-only, newest first), after the welcome, when
+   * the server still holds any. Needs `identity`.
+   */
+  history: (ctx: { conversations: HistoryEntry[] }) => void
 }
+
+/** One earlier conversation of a signed-in customer: its id, when it began, its state and transcript. */
+export type { HistoryEntry }
 
 /** Options of `createChat`. */
 export interface ChatOptions {
@@ -129,6 +138,13 @@ export interface ChatOptions {
   maxReconnectDelayMs?: number
   /** At most one `typing` notice per this interval. @default 2000 */
   typingThrottleMs?: number
+  /**
+   * The signed-in customer: a JWT your backend signs (`sub`, optional `name`, `email`), or a
+   * function that fetches a fresh one (called for every connection; when the server says it has
+   * expired, called once more). With it, the customer's live chat follows them to any device.
+   * @default undefined (anonymous)
+   */
+  identity?: string | (() => Promise<string>)
 }
 
 /** A customer chat. Create with `createChat`. */

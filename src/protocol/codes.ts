@@ -61,6 +61,13 @@ export const ERROR_CODES = [
   'unknown-agent',
   /** A transfer named the agent the conversation is already with. */
   'transfer-to-self',
+  // Signed customer identity (`hello.identity`, a JWT the site's backend signs).
+  /** The identity token is not acceptable: bad signature, an algorithm not allowed (`none`), wrong issuer or audience, no `sub`. */
+  'identity-invalid',
+  /** The identity token has expired: the SDK asks the site for a new one once. */
+  'identity-expired',
+  /** The resume token names a conversation of another signed-in customer. */
+  'identity-mismatch',
 ] as const
 
 /** One of {@link ERROR_CODES}. */
@@ -75,4 +82,12 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export const RETRYABLE_CODES: readonly ErrorCode[] = ['rate-limited', 'store-unavailable']
 
 /** Refusals of a session no retry can cure: the SDK stops and says so. */
-export const FINAL_CODES: readonly ErrorCode[] = ['origin-forbidden', 'unsupported-version', 'unauthorized']
+export const FINAL_CODES: readonly ErrorCode[] = [
+  'origin-forbidden',
+  'unsupported-version',
+  'unauthorized',
+  // A fresh identity token may cure `identity-expired`: the SDK asks for one once (see src/client/identity.ts).
+  'identity-invalid',
+  'identity-expired',
+  'identity-mismatch',
+]

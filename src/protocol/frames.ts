@@ -140,6 +140,12 @@ export interface HelloFrame {
   customer?: { name?: string }
   /** The page the customer is on (absent with the SDK's `context: false`). */
   page?: PageInfo
+  /**
+   * The signed-in customer: a JWT signed by the site's backend (`sub`, optional `name` and `email`).
+   * Only read when the server has `identity` configured; it is then also the credential for the
+   * customer's live conversation from any device.
+   */
+  identity?: string
 }
 
 /** A customer chat message. */
@@ -312,6 +318,31 @@ export type ServerToCustomerFrame =
   | PongFrame
   | TypingNoticeFrame
   | ErrorFrame
+  | HistoryFrame
+
+// Signed customer identity: history ------------------------------------------------------------
+
+/** One of a signed-in customer's earlier conversations, read-only. */
+export interface HistoryEntry {
+  id: string
+  createdAt: number
+  status: ConversationStatus
+  /** Its transcript, the last {@link HISTORY_MAX_ITEMS} items at most. */
+  transcript: TranscriptItem[]
+}
+
+/**
+ * After `welcome`, to a signed-in customer: the earlier conversations the store still holds (ended
+ * ones, newest first, {@link HISTORY_MAX_CONVERSATIONS} at most). Not sent when there are none.
+ */
+export interface HistoryFrame {
+  type: 'history'
+  conversations: HistoryEntry[]
+}
+
+/** Bounds of a {@link HistoryFrame}. */
+export const HISTORY_MAX_CONVERSATIONS = 5
+export const HISTORY_MAX_ITEMS = 100
 
 // ---------------------------------------------------------------------------------------------
 // Agent <-> server

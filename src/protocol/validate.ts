@@ -100,6 +100,8 @@ function customerShapes(limits: ParseLimits): Record<string, Shape> {
       resume: opt(obj({ ...credentials, lastSeq: req(seq) })), previous: opt(obj(credentials)),
       reconnect: opt(bool), customer: opt(obj({ name: opt((v) => typeof v === 'string' && v.length <= 200) })),
       start: opt(startId), page: opt(obj(pageShape)),
+      // A compact JWS; 8 KiB holds any sensible set of claims.
+      identity: opt((v) => typeof v === 'string' && v.length > 0 && v.length <= 8192),
     },
     page: pageShape,
     message: { clientId: req(id), text: req(text(limits)) },

@@ -11,6 +11,8 @@ import { readWebhooksFile } from './webhooks/config-file.js'
 import type { WebhookEndpoint } from './webhooks/types.js'
 import { readCannedFile } from './canned.js'
 import { DEFAULT_LIMITS } from '../protocol/limits.js'
+import { readFileSync } from 'node:fs'
+import type { IdentityAlgorithm, IdentityOptions } from './identity-options.js'
 
 const HELP = `Usage: holdline serve [options]
        holdline --version
@@ -43,6 +45,13 @@ Options:
   --log-level L             debug | info | warn | error (default info)
   --log-format F            text | json (JSON lines, for log collectors; default text)
   --demo                    accept the agent token "demo" (agent "Demo agent", capacity 3)
+  --identity-secret-file F  signed customer identity, HS256: the shared secret, read from file F
+                            (or from the environment variable HOLDLINE_IDENTITY_SECRET)
+  --identity-public-key F   signed customer identity, RS256/ES256: the site's public key, PEM file F
+  --identity-jwks-url URL   signed customer identity, RS256/ES256: the site's JWKS
+  --identity-issuer ISS     the iss every identity token must carry
+  --identity-audience AUD   an aud an identity token may carry (repeatable; default: not checked)
+  --identity-algorithm A    HS256 | RS256 | ES256 (repeatable; default: HS256 with a secret, else RS256 and ES256)
   --version                 print the version
   --help                    show this help
 
@@ -190,6 +199,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'log-level': { type: 'string' }, 'log-format': { type: 'string' }, canned: { type: 'string' },
       // --- webhooks ---
       webhooks: { type: 'string' },
+      ...IDENTITY_FLAGS,
     },
   })
   if (values.help) return 'help'
@@ -232,6 +242,46 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     // --- webhooks ---
     ...(values.webhooks === undefined ? {} : { webhooks: webhooksFrom(values.webhooks) }),
     ...(values.canned !== undefined ? { cannedResponses: readCannedFile(values.canned, DEFAULT_LIMITS.maxTextLength) } : {}),
+    identity: identityOf(values),
   }
   return { options, log }
+}
+
+// Signed customer identity -----------------------------------------------------------------------
+
+const IDENTITY_FLAGS = {
+  'identity-secret-file': { type: 'string' }, 'identity-public-key': { type: 'string' }, 'identity-jwks-url': { type: 'string' },
+  'identity-issuer': { type: 'string' }, 'identity-audience': { type: 'string', multiple: true }, 'identity-algorithm': { type: 'string', multiple: true },
+} as const
+
+type IdentityFlags = { [K in keyof typeof IDENTITY_FLAGS]?: (typeof IDENTITY_FLAGS)[K] extends { multiple: true } ? string[] : string }
+
+function readKeyFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim()
+  } catch (error) {
+    throw new UsageError(`--${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+}
+
+/** The identity option from the flags (a secret from a file or the environment, never the command line, which `ps` shows). */
+function identityOf(values: IdentityFlags): IdentityOptions | undefined {
+  const secretFile = values['identity-secret-file']
+  const secret = secretFile !== undefined ? readKeyFile('identity-secret-file', secretFile) : process.env['HOLDLINE_IDENTITY_SECRET'] || undefined
+  const keyFile = values['identity-public-key']
+  const publicKey = keyFile !== undefined ? readKeyFile('identity-public-key', keyFile) : undefined
+  const jwksUrl = values['identity-jwks-url']
+  const rest = [values['identity-issuer'], values['identity-audience'], values['identity-algorithm']]
+  if (secret === undefined && publicKey === undefined && jwksUrl === undefined) {
+    if (rest.some((v) => v !== undefined)) throw new UsageError('--identity-* options need --identity-secret-file, --identity-public-key or --identity-jwks-url')
+    return undefined
+  }
+  const identity: IdentityOptions = {}
+  if (secret !== undefined) identity.secret = secret
+  if (publicKey !== undefined) identity.publicKey = publicKey
+  if (jwksUrl !== undefined) identity.jwksUrl = jwksUrl
+  if (values['identity-issuer'] !== undefined) identity.issuer = values['identity-issuer']
+  if (values['identity-audience'] !== undefined) identity.audience = values['identity-audience']
+  if (values['identity-algorithm'] !== undefined) identity.algorithms = values['identity-algorithm'] as IdentityAlgorithm[]
+  return identity
 }

@@ -17,6 +17,7 @@ import { attachEndpoints, type Endpoints } from './net/endpoints.js'
 import type { CustomerSocket } from './net/customer-socket.js'
 import { handleHttp } from './net/http-routes.js'
 import { Hub } from './net/hub.js'
+import { createIdentityVerifier, type IdentityVerifier } from './net/identity.js'
 import { Metrics } from './net/metrics.js'
 import { NewChatLimit } from './net/new-chat-limit.js'
 import { newConnectionId } from './net/tokens.js'
@@ -77,6 +78,17 @@ async function storeOf(o: ResolvedOptions, logger: ServerLogger): Promise<Store>
   if (typeof o.store === 'object') return o.store
   if (o.store === 'memory') return new MemoryStore()
   return createRedisStore(o.store, { connectWaitMs: o.storeWaitMs, logger })
+}
+
+/** The identity verifier, when `identity` is configured (`jose` is loaded only then). */
+async function identityOf(o: ResolvedOptions, store: Store): Promise<IdentityVerifier | undefined> {
+  if (!o.identity) return undefined
+  try {
+    return await createIdentityVerifier(o.identity)
+  } catch (error) {
+    if (typeof o.store !== 'object') await store.close()
+    throw error
+  }
 }
 
 /** The server's optional peers (see peer.ts), loaded before anything is opened. */
@@ -148,6 +160,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Holdlin
   const { WebSocketServer, prom } = await peers()
   const store = await storeOf(o, logger)
   const { ctx, routing, scheduler, unsubscribe } = assemble(o, store, new Metrics(prom, store))
+  ctx.identity = await identityOf(o, store)
   const mounts = mountsOf(o)
   const http = createHttpServer((req, res) => void handleHttp(ctx, mounts, req, res))
   const endpoints = attachEndpoints(ctx, http, WebSocketServer)

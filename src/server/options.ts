@@ -10,6 +10,7 @@ import type { ServerLogger } from './logger.js'
 import type { Store } from './store/types.js'
 import { resolveWebhooks } from './webhooks/endpoints.js'
 import type { WebhookEndpoint } from './webhooks/types.js'
+import { checkIdentity, type IdentityOptions } from './identity-options.js'
 
 /** How an agent token is configured: an agent id, or the agent's id, name and capacity. */
 export type AgentTokenConfig = string | { id: string; name?: string; capacity?: number }
@@ -115,6 +116,11 @@ export interface ServerOptions {
    * Ids are unique; `{{name}}` in a text stands for the customer's name. @default []
    */
   cannedResponses?: readonly CannedResponse[]
+  /**
+   * Signed customer identity: how to verify the JWT the site's backend signs (`hello.identity`).
+   * Undefined: identity tokens are ignored and every customer is anonymous. @default undefined
+   */
+  identity?: IdentityOptions | undefined
 }
 
 /** See {@link ServerOptions.newChatsPerAddress}. */
@@ -155,6 +161,7 @@ export const DEFAULTS = {
   webhooks: [] as readonly WebhookEndpoint[],
   webhookPollMs: 1_000,
   cannedResponses: [] as readonly CannedResponse[],
+  identity: undefined as IdentityOptions | undefined,
 }
 
 /** Options with defaults applied and checked. */
@@ -205,7 +212,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   if (resolveWebhooks(merged.webhooks).length > 0 && typeof store === 'object' && !store.webhooks) fail('webhooks need a store with a webhook outbox (store.webhooks)')
   const limits = resolveLimits(merged.limits)
   const cannedResponses = checkCannedResponses(merged.cannedResponses, 'cannedResponses', limits.maxTextLength)
-  return { ...merged, limits, cannedResponses }
+  const identity = merged.identity === undefined ? undefined : checkIdentity(merged.identity)
+  return { ...merged, identity, limits, cannedResponses }
 }
 
 function checkTokens(agentTokens: unknown, adminTokens: unknown): void {

@@ -1,11 +1,11 @@
 /**
- * The server's packages (`ws`, `prom-client`, `redis`) are optional peer dependencies, so that a
+ * The server's packages (`ws`, `prom-client`, `redis`, `jose`) are optional peer dependencies, so that a
  * browser-only install of holdline brings none of them. They are loaded when the server first needs
  * them, and a missing one is named in the error rather than surfacing as a bare module-not-found.
  */
 
 /** The optional peers. */
-export type PeerName = 'ws' | 'prom-client' | 'redis'
+export type PeerName = 'ws' | 'prom-client' | 'redis' | 'jose'
 
 /** Thrown when an optional peer is needed but not installed. */
 export class MissingPeerError extends Error {

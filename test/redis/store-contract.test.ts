@@ -238,4 +238,45 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     await a.publish({ type: 'routing' })
     expect(await both).toEqual([{ type: 'routing' }, { type: 'routing' }])
   })
+
+  // Signed customer identity: the sub index, written with the record.
+  const signedIn = (id: string, sub: string, at = 1_000): Step =>
+    createConversation({ id, widgetId: 'w', customer: { sub, name: 'Kim' }, tokenHash: 'h' }, { id: 'k1', tabId: 't1' }, at)
+  const toStatus = (status: Conversation['status']) => (c: Conversation): Step => ({ conversation: { ...c, status }, drafts: [] })
+
+  it('indexes a signed-in customer\'s live conversation by sub, seen from another handle, and drops it as the chat ends', async () => {
+    const [a, b] = await pair(kind)
+    await a.create(open('anon'))
+    expect(await b.liveConversationOf('kim')).toBeUndefined()
+    await a.create(signedIn('s1', 'kim'))
+    expect(await b.liveConversationOf('kim')).toBe('s1')
+    await b.transact('s1', toStatus('active'))
+    expect(await a.liveConversationOf('kim')).toBe('s1')
+    await b.transact('s1', toStatus('wrap-up'))
+    expect(await a.liveConversationOf('kim')).toBeUndefined()
+    // Reopened (R10): live again.
+    await b.transact('s1', toStatus('active'))
+    expect(await a.liveConversationOf('kim')).toBe('s1')
+    await a.create(signedIn('s2', 'kim', 2_000))
+    expect(await b.liveConversationOf('kim')).toBe('s2')
+    // An older chat ending does not unlink the newer one.
+    await a.transact('s1', toStatus('closed'))
+    expect(await b.liveConversationOf('kim')).toBe('s2')
+    expect(await b.liveConversationOf('other')).toBeUndefined()
+  })
+
+  it('lists a customer\'s conversations newest first, bounded, and forgets removed ones', async () => {
+    const [a, b] = await pair(kind)
+    await a.create(signedIn('h1', 'lee', 1_000))
+    await a.create(signedIn('h2', 'lee', 2_000))
+    await a.create(signedIn('h3', 'lee', 3_000))
+    await a.create(signedIn('x1', 'someone-else', 4_000))
+    expect((await b.conversationsOf('lee', 10)).map((c) => c.id)).toEqual(['h3', 'h2', 'h1'])
+    expect((await b.conversationsOf('lee', 2)).map((c) => c.id)).toEqual(['h3', 'h2'])
+    expect((await b.conversationsOf('lee', 2))[0]?.customer).toEqual({ sub: 'lee', name: 'Kim' })
+    await a.transact('h2', toStatus('closed'))
+    expect(await a.removeClosed('h2')).toBe(true)
+    expect((await b.conversationsOf('lee', 10)).map((c) => c.id)).toEqual(['h3', 'h1'])
+    expect(await b.conversationsOf('nobody', 10)).toEqual([])
+  })
 })

@@ -1,6 +1,7 @@
 /**
  * The server's answer to a `hello`, decided from what it names and what the store holds: resume,
- * reopen (R10), offer the reopening, or a new chat with its reason. The one rule both ways: a chat
+ * reopen (R10), offer the reopening, or a new chat with its reason; for a signed-in customer also
+ * joining its live chat from another device, or refusing another customer's chat. The one rule both ways: a chat
  * still inside its window continues, even when the client thought its window had passed. Pure; the
  * customer socket reads the record, runs the decision, and carries it out.
  */
@@ -18,6 +19,10 @@ export interface HelloFacts {
   tokenMatches: boolean
   /** R10, the customer's choice: `true` reopen, `false` decline, absent: the server may offer it. */
   reconnect?: boolean
+  /** The signed-in customer (a verified identity token), if the hello carried one. */
+  identity?: { sub: string }
+  /** That customer's live conversation, found by `sub` in the store's index, if any. */
+  live?: Conversation
 }
 
 /** What to do with a `hello`. */
@@ -26,12 +31,35 @@ export type HelloDecision =
   | { kind: 'resume' }
   | { kind: 'reconnect' }
   | { kind: 'offer-reconnect'; endedAt: number; expiresInMs: number }
+  /** A signed-in customer's device joins its live conversation (`facts.live`), transcript from the start. */
+  | { kind: 'join' }
+  /** The hello names another signed-in customer's conversation: refused, nothing of it told. */
+  | { kind: 'refuse'; code: 'identity-mismatch' }
 
 /**
  * Decides a `hello`.
  * @example decideHello({ tokenMatches: false }, now, config) // { kind: 'new-chat' }
  */
 export function decideHello(facts: HelloFacts, now: number, config: EngineConfig): HelloDecision {
+  return facts.identity ? decideSignedIn(facts, facts.identity.sub, now, config) : decideAnonymous(facts, now, config)
+}
+
+/**
+ * A signed-in customer: the verified identity is a credential beside the resume token, so a device
+ * with no token (or a stale one) continues the customer's chat; a chat of another `sub` is never
+ * resumed, whatever token is shown. A live chat wins over an ended one the device remembers.
+ */
+function decideSignedIn(facts: HelloFacts, sub: string, now: number, config: EngineConfig): HelloDecision {
+  const { conversation, live } = facts
+  const owner = conversation?.customer.sub
+  if (owner !== undefined && owner !== sub) return { kind: 'refuse', code: 'identity-mismatch' }
+  const own = owner === sub
+  if (conversation && isLive(conversation.status) && (own || facts.tokenMatches)) return { kind: 'resume' }
+  if (live && live.customer.sub === sub && isLive(live.status)) return { kind: 'join' }
+  return decideAnonymous({ ...facts, tokenMatches: facts.tokenMatches || own }, now, config)
+}
+
+function decideAnonymous(facts: HelloFacts, now: number, config: EngineConfig): HelloDecision {
   const { named, conversation } = facts
   if (!named) return { kind: 'new-chat' }
   if (!conversation) return { kind: 'new-chat', reason: 'resume-unknown', previousConversationId: named.conversationId }

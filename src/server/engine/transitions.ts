@@ -8,7 +8,7 @@ import type {
   ConversationStatus,
   TransitionReason,
 } from '../../protocol/frames.js'
-import type { Conversation, Draft, EngineConfig, Step } from './types.js'
+import type { Conversation, CustomerDetails, Draft, EngineConfig, Step } from './types.js'
 
 /** The automated message recorded with each transition reason, if any. */
 const MESSAGE_FOR: Partial<Record<TransitionReason, AutomatedMessageId>> = {
@@ -66,7 +66,7 @@ export function transition(
 
 /** A new conversation, Open, with its `customer-started` status item. */
 export function createConversation(
-  init: { id: string; widgetId: string; customer: { name?: string }; tokenHash: string; previousId?: string },
+  init: { id: string; widgetId: string; customer: CustomerDetails; tokenHash: string; previousId?: string },
   connection: { id: string; tabId: string; heldBy?: string },
   now: number,
 ): Step {

@@ -29,11 +29,17 @@ export interface CustomerConnection {
   heldBy?: string
 }
 
+export type { CustomerDetails }
+
 /** A conversation record, as kept by the store. */
 export interface Conversation {
   id: string
   widgetId: string
-  /** What the agent console is told of the customer (the name given, the browser, the pages visited). */
+  /**
+   * What the agent console is told of the customer: the name given (or, signed in, the verified claims
+   * of the site's identity token: `sub` is set only then, and the store indexes live chats by it), the
+   * browser, the pages visited.
+   */
   customer: CustomerDetails
   status: ConversationStatus
   createdAt: number

@@ -8,6 +8,7 @@ import type { ResolvedOptions } from '../options.js'
 import type { ConversationService } from '../runner/service.js'
 import type { Store } from '../store/types.js'
 import type { Hub } from './hub.js'
+import type { IdentityVerifier } from './identity.js'
 import type { Metrics } from './metrics.js'
 import type { NewChatLimit } from './new-chat-limit.js'
 
@@ -26,4 +27,6 @@ export interface ServerContext {
   closing: boolean
   /** Per-address count of new conversations; undefined when `newChatsPerAddress` is unset. */
   newChats: NewChatLimit | undefined
+  /** Verifies `hello.identity`; undefined when `identity` is not configured (tokens are ignored). */
+  identity?: IdentityVerifier | undefined
 }

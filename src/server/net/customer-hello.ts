@@ -17,6 +17,7 @@ import type { ServerToCustomerFrame } from '../../protocol/frames.js'
 import type { ServerContext } from './context.js'
 import { hashToken, newConversationId, newToken, tokenMatches } from './tokens.js'
 import { recordContext } from '../engine/customer-context.js'
+import { addIdentityFacts, sendHistory, verifiedCustomer, type SignedIn } from './customer-identity.js'
 
 /** What a `hello` needs of the customer socket it came on. */
 export interface HelloSocket {
@@ -56,32 +57,49 @@ export async function handleHello(conn: HelloSocket, hello: HelloFrame): Promise
     return conn.refuse('unsupported-version', `protocol version ${hello.v} is not supported`, { fatal: true })
   }
   conn.tabId = hello.tabId
+  const signedIn = await verifiedCustomer(conn, hello)
+  if (signedIn === false) return
+  if (!signedIn) return greet(conn, hello, undefined)
+  // One decision at a time per customer, in every process: two devices saying hello at once find
+  // one live chat, never start two.
+  return conn.ctx.store.exclusive(`identity:${signedIn.sub}`, () => greet(conn, hello, signedIn))
+}
+
+async function greet(conn: HelloSocket, hello: HelloFrame, signedIn: SignedIn | undefined): Promise<void> {
+  const { store } = conn.ctx
   const credentials = hello.resume ?? hello.previous
-  const found = credentials ? await conn.ctx.store.get(credentials.conversationId) : undefined
+  const found = credentials ? await store.get(credentials.conversationId) : undefined
   const facts: HelloFacts = { tokenMatches: found !== undefined && tokenMatches(credentials?.token ?? '', found.tokenHash) }
   if (credentials) facts.named = { as: hello.resume ? 'resume' : 'previous', conversationId: credentials.conversationId }
   if (hello.reconnect !== undefined) facts.reconnect = hello.reconnect
+  if (signedIn) await addIdentityFacts(store, facts, signedIn.sub, found)
+  const authorised = facts.tokenMatches || (signedIn !== undefined && found?.customer.sub === signedIn.sub)
   // Named as previous (the client's window passed): the time rules first, so a chat past its window
   // ends (customer-disconnected) before anything is decided.
-  if (found) facts.conversation = facts.tokenMatches && !hello.resume ? await bringUpToDate(conn, found) : found
-  return carryOut(conn, hello, facts, decideHello(facts, conn.ctx.now(), conn.ctx.config))
+  if (found) facts.conversation = authorised && !hello.resume ? await bringUpToDate(conn, found) : found
+  return carryOut(conn, hello, facts, decideHello(facts, conn.ctx.now(), conn.ctx.config), signedIn)
 }
 
-async function carryOut(conn: HelloSocket, hello: HelloFrame, facts: HelloFacts, decision: HelloDecision): Promise<void> {
+async function carryOut(conn: HelloSocket, hello: HelloFrame, facts: HelloFacts, decision: HelloDecision, signedIn?: SignedIn): Promise<void> {
   const conv = facts.conversation
   switch (decision.kind) {
     case 'new-chat':
-      return newChat(conn, hello, decision)
+      return newChat(conn, hello, decision, signedIn)
     case 'resume':
-      return resume(conn, conv as Conversation, hello, facts)
+      return resume(conn, conv as Conversation, hello, facts, signedIn)
     case 'reconnect':
-      return reconnect(conn, conv as Conversation, hello)
+      return reconnect(conn, conv as Conversation, hello, signedIn)
     case 'offer-reconnect': {
       const offered = conv as Conversation
       const { endedAt, expiresInMs } = decision
       const agent = offered.agent ? { agent: offered.agent } : {}
       return conn.send({ type: 'reconnect-available', conversationId: offered.id, status: offered.status, ...agent, endedAt, expiresInMs })
     }
+    case 'join':
+      return join(conn, facts.live as Conversation, hello, signedIn as SignedIn)
+    case 'refuse':
+      // Says nothing of the named conversation: not whose it is, not its state.
+      return conn.refuse(decision.code, 'the conversation named belongs to another signed-in customer', { ref: 'hello' })
   }
 }
 
@@ -97,32 +115,32 @@ function named(hello: HelloFrame): string {
   return (hello.resume ?? hello.previous)?.token ?? ''
 }
 
-async function resume(conn: HelloSocket, conv: Conversation, hello: HelloFrame, facts: HelloFacts): Promise<void> {
+async function resume(conn: HelloSocket, conv: Conversation, hello: HelloFrame, facts: HelloFacts, signedIn?: SignedIn): Promise<void> {
   if (tooManyConnections(conn, conv)) return
   const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
   const current = result?.conversation ?? conv
   // It may have ended between the read and the update: then it is an ended chat like any other.
   if (!isLive(current.status)) {
     const ended = { ...facts, conversation: current }
-    return carryOut(conn, hello, ended, decideEnded(current, ended, conn.ctx.now(), conn.ctx.config))
+    return carryOut(conn, hello, ended, decideEnded(current, ended, conn.ctx.now(), conn.ctx.config), signedIn)
   }
   const lastSeq = hello.resume?.lastSeq ?? 0
-  await welcome(conn, current, { resumed: true }, Math.min(lastSeq, current.lastSeq), named(hello))
+  await welcome(conn, current, { resumed: true }, Math.min(lastSeq, current.lastSeq), named(hello), signedIn)
 }
 
-async function reconnect(conn: HelloSocket, conv: Conversation, hello: HelloFrame): Promise<void> {
+async function reconnect(conn: HelloSocket, conv: Conversation, hello: HelloFrame, signedIn?: SignedIn): Promise<void> {
   const { config } = conn.ctx
   const result = await conn.run(conv.id, (c, now) =>
     canReconnect(c, now, config) ? { ...reopen(conn.heardIn(c, now), now, config) } : null,
   )
   if (!result || result.conversation.status !== 'open') {
-    return newChat(conn, hello, { reason: 'reconnect-unavailable', previousConversationId: conv.id })
+    return newChat(conn, hello, { reason: 'reconnect-unavailable', previousConversationId: conv.id }, signedIn)
   }
   const afterSeq = Math.min(hello.resume?.lastSeq ?? 0, result.previous.lastSeq)
-  await welcome(conn, result.conversation, { resumed: true, reconnected: true }, afterSeq, named(hello))
+  await welcome(conn, result.conversation, { resumed: true, reconnected: true }, afterSeq, named(hello), signedIn)
 }
 
-async function newChat(conn: HelloSocket, hello: HelloFrame, context: NewChatContext): Promise<void> {
+async function newChat(conn: HelloSocket, hello: HelloFrame, context: NewChatContext, signedIn?: SignedIn): Promise<void> {
   const { store, service } = conn.ctx
   const token = hello.start ?? newToken()
   const id = newConversationId(hello.start)
@@ -131,32 +149,33 @@ async function newChat(conn: HelloSocket, hello: HelloFrame, context: NewChatCon
   if (context.previousConversationId) extra.previousConversationId = context.previousConversationId
   if (hello.start) {
     const started = await store.get(id)
-    if (started) return startAgain(conn, hello, context, started, extra)
+    if (started) return startAgain(conn, hello, context, started, extra, signedIn)
   }
   if (!conn.mayStartChat()) return
   // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
   const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
-  const customer = customerOf(conn, hello)
+  // The verified claims win over what the page says.
+  const customer = signedIn ? { ...customerOf(conn, hello), ...signedIn } : customerOf(conn, hello)
   const init = { id, widgetId: hello.widgetId, customer, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
   const step = createConversation(init, { id: conn.id, tabId: hello.tabId, heldBy: conn.ctx.processId }, conn.ctx.now())
   const result = await service.create(step).catch((error: unknown) => (hello.start ? undefined : Promise.reject(error)))
-  if (result) return welcome(conn, result.conversation, extra, 0, token)
+  if (result) return welcome(conn, result.conversation, extra, 0, token, signedIn)
   // The same start on two sockets at once: the other one created it.
   const raced = await store.get(id)
   if (!raced) throw new Error(`conversation ${id} could not be created`)
-  return startAgain(conn, hello, context, raced, extra)
+  return startAgain(conn, hello, context, raced, extra, signedIn)
 }
 
 /**
  * The same start again (its welcome was lost): the chat it created, from its first item, while it
  * is live; once ended, a new chat like any other.
  */
-async function startAgain(conn: HelloSocket, hello: HelloFrame, context: NewChatContext, conv: Conversation, extra: Partial<WelcomeFrame>): Promise<void> {
-  if (!tokenMatches(hello.start ?? '', conv.tokenHash)) return newChat(conn, { ...hello, start: undefined }, { reason: 'token-invalid' })
+async function startAgain(conn: HelloSocket, hello: HelloFrame, context: NewChatContext, conv: Conversation, extra: Partial<WelcomeFrame>, signedIn?: SignedIn): Promise<void> {
+  if (!tokenMatches(hello.start ?? '', conv.tokenHash)) return newChat(conn, { ...hello, start: undefined }, { reason: 'token-invalid' }, signedIn)
   const result = await conn.run(conv.id, (c, now) => (isLive(c.status) ? stepOf(conn.heardIn(c, now)) : null))
   const current = result?.conversation ?? conv
-  if (!isLive(current.status)) return newChat(conn, { ...hello, start: undefined }, context)
-  await welcome(conn, current, extra, 0, hello.start ?? '')
+  if (!isLive(current.status)) return newChat(conn, { ...hello, start: undefined }, context, signedIn)
+  await welcome(conn, current, extra, 0, hello.start ?? '', signedIn)
 }
 
 /** Sends `welcome` then the items after `afterSeq`. */
@@ -166,6 +185,7 @@ async function welcome(
   extra: Partial<WelcomeFrame>,
   afterSeq: number,
   token: string,
+  signedIn?: SignedIn,
 ): Promise<void> {
   const { config } = conn.ctx
   const frame: WelcomeFrame = {
@@ -184,6 +204,22 @@ async function welcome(
   }
   conn.send(frame)
   await conn.attach(conv, afterSeq)
+  if (signedIn) await sendHistory(conn, signedIn.sub, conv.id)
+}
+
+/**
+ * A signed-in customer's device joins its live chat: counted as one more tab of the customer (its
+ * connection heard on the record), welcomed as a resume, with the whole transcript. The identity is
+ * its credential; the token it is given authorises nothing without the identity (the chat's own
+ * token is held only as a hash), so the device's reloads resume by identity too.
+ */
+async function join(conn: HelloSocket, live: Conversation, hello: HelloFrame, signedIn: SignedIn): Promise<void> {
+  if (tooManyConnections(conn, live)) return
+  const result = await conn.run(live.id, (c, now) => (isLive(c.status) && c.customer.sub === signedIn.sub ? stepOf(conn.heardIn(c, now)) : null))
+  const current = result?.conversation
+  // Ended between the index read and the update: a chat of its own, as with nothing to join.
+  if (!current || !isLive(current.status) || current.customer.sub !== signedIn.sub) return newChat(conn, hello, {}, signedIn)
+  await welcome(conn, current, { resumed: true }, 0, newToken(), signedIn)
 }
 
 function tooManyConnections(conn: HelloSocket, conv: Conversation): boolean {

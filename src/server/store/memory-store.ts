@@ -50,6 +50,9 @@ export class MemoryStore implements Store {
   readonly webhooks: WebhookOutbox = new MemoryWebhookOutbox()
   /** Last renewal of each lease, by process id, until forgotten. */
   private readonly renewals = new Map<string, number>()
+  /** Signed-in customers: `sub` -> its live conversation, and -> its conversations in creation order. */
+  private readonly liveBySub = new Map<string, string>()
+  private readonly bySub = new Map<string, Set<string>>()
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
     const id = step.conversation.id
@@ -58,6 +61,9 @@ export class MemoryStore implements Store {
     const result = this.apply(entry, step, schedule)
     this.entries.set(id, entry)
     this.byStatus[result.conversation.status].add(id)
+    const sub = result.conversation.customer.sub
+    if (sub !== undefined) this.bySub.set(sub, (this.bySub.get(sub) ?? new Set()).add(id))
+    this.indexLive(result.conversation)
     return result
   }
 
@@ -74,6 +80,7 @@ export class MemoryStore implements Store {
     if (result.previous.status !== result.conversation.status) {
       this.byStatus[result.previous.status].delete(id)
       this.byStatus[result.conversation.status].add(id)
+      this.indexLive(result.conversation)
     }
     return result
   }
@@ -89,6 +96,23 @@ export class MemoryStore implements Store {
     const result: TransactResult = { previous, conversation: applied.conversation, items: applied.items, duplicates: applied.duplicates }
     if (schedule) this.deadlines.replace(previous.id, (result.deadlines = schedule(applied.conversation)))
     return result
+  }
+
+  /** Keeps `liveBySub` in step with the record's status (called in the same synchronous section). */
+  private indexLive(conversation: Conversation): void {
+    const sub = conversation.customer.sub
+    if (sub === undefined) return
+    if (conversation.status === 'open' || conversation.status === 'active') this.liveBySub.set(sub, conversation.id)
+    else if (this.liveBySub.get(sub) === conversation.id) this.liveBySub.delete(sub)
+  }
+
+  async liveConversationOf(sub: string): Promise<string | undefined> {
+    return this.liveBySub.get(sub)
+  }
+
+  async conversationsOf(sub: string, limit: number): Promise<Conversation[]> {
+    const ids = [...(this.bySub.get(sub) ?? [])].reverse().slice(0, Math.max(0, limit))
+    return ids.map((id) => (this.entries.get(id) as Entry).conversation)
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -117,7 +141,11 @@ export class MemoryStore implements Store {
   }
 
   async removeClosed(id: string): Promise<boolean> {
-    if (this.entries.get(id)?.conversation.status !== 'closed') return false
+    const conversation = this.entries.get(id)?.conversation
+    if (conversation?.status !== 'closed') return false
+    const sub = conversation.customer.sub
+    if (sub !== undefined) this.bySub.get(sub)?.delete(id)
+    if (sub !== undefined && this.bySub.get(sub)?.size === 0) this.bySub.delete(sub)
     this.entries.delete(id)
     this.byStatus.closed.delete(id)
     this.deadlines.replace(id, [])

@@ -42,6 +42,8 @@ export class Script {
  * (JSON array: client id, ack, ...), 6 four flags, '1' or '0': leaves a status set, enters one,
  * leaves an agent set, enters one; 7 deadlines ('' to leave them, else a JSON array of [member, at,
  * data]), 8 every deadline member the conversation can have (JSON array).
+ * Signed customer identity: KEYS 11 the customer's live-conversation key, 12 its conversations
+ * (sorted by creation); ARGV 9 '' (no `sub`), 'live' or 'ended', 10 the creation time.
  */
 export const COMMIT_CONVERSATION = new Script(`
 local rev = redis.call('GET', KEYS[2]) or '0'
@@ -70,6 +72,12 @@ if ARGV[7] ~= '' then
     redis.call('HSET', KEYS[10], d[1], d[3])
   end
 end
+if ARGV[9] == 'live' then
+  redis.call('SET', KEYS[11], id)
+  redis.call('ZADD', KEYS[12], ARGV[10], id)
+elseif ARGV[9] == 'ended' and redis.call('GET', KEYS[11]) == id then
+  redis.call('DEL', KEYS[11])
+end
 return 1
 `)
 
@@ -77,7 +85,9 @@ return 1
  * Removes a closed conversation (record, revision, items, acks, set memberships, deadlines) if its
  * revision is still the one read. KEYS: 1 record, 2 revision, 3 items, 4 acks, 5 closed set, 6 its
  * agent's set, 7 deadlines, 8 deadline data. ARGV: 1 revision read, 2 id, 3 every deadline member
- * (JSON array), 4 '1' when it has an agent.
+ * (JSON array), 4 '1' when it has an agent. Internal notes: KEYS 9 the notes, 10 their client ids.
+ * Signed customer identity: KEYS 11 the customer's conversations in this shard (sorted set; a key of
+ * nothing when anonymous).
  */
 export const REMOVE_CONVERSATION = new Script(`
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
@@ -87,6 +97,7 @@ if ARGV[4] == '1' then redis.call('SREM', KEYS[6], ARGV[2]) end
 local members = cjson.decode(ARGV[3])
 redis.call('ZREM', KEYS[7], unpack(members))
 redis.call('HDEL', KEYS[8], unpack(members))
+redis.call('ZREM', KEYS[11], ARGV[2])
 return 1
 `)
 

@@ -118,6 +118,10 @@ export class RedisStore implements Store {
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
     renewals: () => `${this.prefix}{leases}:renewed`,
+    // Signed customer identity, in each shard for the conversations it holds (one cluster slot per
+    // script): `sub` -> its live conversation id; -> its conversations by creation.
+    liveOf: (shard: string, sub: string) => `${shard}u:${sub}`,
+    ofSub: (shard: string, sub: string) => `${shard}uh:${sub}`,
   }
 
   /**
@@ -215,6 +219,7 @@ export class RedisStore implements Store {
       this.key.agentConversations(shard, next.agent?.id ?? ''),
       this.key.deadlines(shard),
       this.key.deadlineData(shard),
+      ...this.subKeys(next),
     ]
     const args = [
       revision,
@@ -225,8 +230,37 @@ export class RedisStore implements Store {
       flag(statusMoved && before !== undefined) + flag(statusMoved) + flag(agentMoved && before?.agent !== undefined) + flag(agentMoved && next.agent !== undefined),
       deadlines ? JSON.stringify(deadlines.map((d) => [this.deadlineMember(d.conversationId, d.kind), String(d.at), JSON.stringify(d)])) : '',
       JSON.stringify(this.deadlineMembers(id)),
+      next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
+      String(next.createdAt),
     ]
     return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
+  }
+
+  /**
+   * The identity keys of a conversation's customer, in the conversation's shard; keys of nothing for
+   * an anonymous one (the script leaves them).
+   */
+  private subKeys(conversation: Conversation): [string, string] {
+    const sub = conversation.customer.sub ?? ''
+    const shard = this.shardOf(conversation.id)
+    return [this.key.liveOf(shard, sub), this.key.ofSub(shard, sub)]
+  }
+
+  // A customer's conversations may sit in any shard: each shard is asked (one read per shard). The
+  // hello takes an exclusive lock per `sub`, so at most one shard names a live one.
+  async liveConversationOf(sub: string): Promise<string | undefined> {
+    const found = await this.readMany(this.shardPrefixes.map((shard) => this.key.liveOf(shard, sub)))
+    return found.find((id): id is string => typeof id === 'string') ?? undefined
+  }
+
+  async conversationsOf(sub: string, limit: number): Promise<Conversation[]> {
+    if (limit <= 0) return []
+    const perShard = await Promise.all(this.shardPrefixes.map((shard) =>
+      this.client.zRangeWithScores(this.key.ofSub(shard, sub), 0, limit - 1, { REV: true })))
+    const ids = perShard.flat().sort((a, b) => b.score - a.score).slice(0, limit).map((entry) => entry.value)
+    if (ids.length === 0) return []
+    const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as Conversation] : []))
   }
 
   async transcript(id: string, afterSeq = 0): Promise<TranscriptItem[]> {
@@ -287,6 +321,7 @@ export class RedisStore implements Store {
         this.key.deadlineData(shard),
         this.key.notes(id),
         this.key.noteIds(id),
+        this.subKeys(conv)[1],
       ]
       const args = [revision ?? '0', id, JSON.stringify(this.deadlineMembers(id)), conv.agent ? '1' : '0']
       if ((await REMOVE_CONVERSATION.run(this.client, keys, args)) === 1) return true

@@ -131,6 +131,12 @@ export interface Store {
    * that span several records (an agent's capacity across its conversations).
    */
   exclusive<T>(name: string, body: () => Promise<T>): Promise<T>
+  // Signed customer identity: conversations by `customer.sub`, indexed in the same atomic write as
+  // the record, so the index never names a chat whose record says otherwise.
+  /** The live (Open or Active) conversation of the signed-in customer `sub`, if any. */
+  liveConversationOf(sub: string): Promise<string | undefined>
+  /** The conversations of `sub` the store still holds (closed ones until removed), newest first, `limit` at most. */
+  conversationsOf(sub: string, limit: number): Promise<Conversation[]>
   /** Sends a message to every subscriber in every process, this one included. */
   publish(message: BusMessage): Promise<void>
   subscribe(listener: (message: BusMessage) => void): () => void
