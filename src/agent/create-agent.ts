@@ -1,6 +1,6 @@
 import { createNanoEvents } from 'nanoevents'
 import { FINAL_CODES, RETRYABLE_CODES } from '../protocol/codes.js'
-import { PROTOCOL_VERSION, parseServerToAgentFrame, type AgentFrame, type ServerToAgentFrame } from '../protocol/index.js'
+import { PROTOCOL_VERSION, parseServerToAgentFrame, type AgentFrame, type NoteItem, type ServerToAgentFrame } from '../protocol/index.js'
 import { newClientId } from '../transport/client-id.js'
 import { systemClock } from '../transport/clock.js'
 import { startHeartbeat, DEFAULT_PONG_TIMEOUT_MS, type Heartbeat } from '../transport/heartbeat.js'
@@ -9,7 +9,7 @@ import { socketUrl } from '../transport/urls.js'
 import { AgentError } from './errors.js'
 import { AgentOutbox, type AgentRequest } from './outbox.js'
 import { PendingRequests } from './pending.js'
-import { applyFrame, emptyState, unshown, type Change } from './state.js'
+import { applyFrame, emptyState, unshown, unshownNotes, type Change } from './state.js'
 import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, AgentOptions } from './types.js'
 
 /** Refusals naming a conversation that also refuse the messages sent to it. */
@@ -29,8 +29,20 @@ const REACHES = { end: 'wrap-up', close: 'closed' } as const
 
 /** The frame that carries a request. */
 function frameOf(request: AgentRequest): AgentFrame {
-  if (request.kind === 'message') return { type: 'message', conversationId: request.conversationId, clientId: request.clientId, text: request.text }
+  if (request.kind === 'message' || request.kind === 'note') return { type: request.kind, conversationId: request.conversationId, clientId: request.clientId, text: request.text }
+  if (request.kind === 'transfer') {
+    const frame: AgentFrame = { type: 'transfer', conversationId: request.conversationId }
+    if (request.to !== undefined) frame.to = request.to
+    if (request.note !== undefined) frame.note = request.note
+    return frame
+  }
   return { type: request.kind, conversationId: request.conversationId }
+}
+
+/** What a request's caller waits on: a message or note by its client id, a transfer apart from accept/end/close. */
+function waitKey(request: AgentRequest): string {
+  if (request.kind === 'message' || request.kind === 'note') return request.clientId
+  return request.kind === 'transfer' ? `transfer:${request.conversationId}` : request.conversationId
 }
 
 const TYPING_THROTTLE_MS = 1_000
@@ -151,6 +163,14 @@ export function createAgent(options: AgentOptions): Agent {
       if (request) finish(request)
       return
     }
+    if (frame.type === 'note' && frame.note.clientId !== undefined) {
+      // A note is answered by itself: the one with this console's client id (recorded once).
+      const request = outbox.message(frame.note.clientId)
+      if (request?.kind === 'note') {
+        pending.settle(frame.note.clientId, frame.note)
+        finish(request)
+      }
+    }
     if (frame.type === 'error') return onError(frame.code, frame.message, frame.ref, frame.fatal === true)
     if (frame.type === 'typing' && frame.conversationId) {
       events.emit('typing', { conversationId: frame.conversationId })
@@ -175,13 +195,14 @@ export function createAgent(options: AgentOptions): Agent {
   function answered(conversation: AgentConversation): void {
     pending.settle(conversation.id, conversation)
     const first = outbox.first(conversation.id)
-    if (first && first.kind !== 'message' && conversation.status === REACHES[first.kind]) finish(first)
+    if ((first?.kind === 'end' || first?.kind === 'close') && conversation.status === REACHES[first.kind]) finish(first)
   }
 
   function emitChange(change: Change, frame: ServerToAgentFrame): void {
     switch (change.type) {
       case 'ready':
-        if (frame.type === 'ready') events.emit('ready', { agent: frame.agent })
+        if (frame.type === 'ready') events.emit('ready', { agent: frame.agent, role: state.role })
+        if (frame.type === 'ready' && frame.agents) events.emit('agents', [...state.agents.values()])
         for (const c of state.conversations.values()) events.emit('conversation', c)
         for (const c of state.offers.values()) events.emit('offer', c)
         // What arrived while the console was away is in the snapshots only.
@@ -190,6 +211,22 @@ export function createAgent(options: AgentOptions): Agent {
       case 'offer':
         events.emit('offer', change.conversation)
         return emitMessages(change.conversation)
+      case 'note':
+        return emitNotes(change.conversation)
+      case 'agents':
+        return void events.emit('agents', [...state.agents.values()])
+      case 'conversation': {
+        const { conversation } = change
+        if (!state.offers.has(conversation.id)) events.emit('conversation', conversation)
+        emitMessages(conversation)
+        // The answer to this console's transfer (the chat as the transfer left it).
+        const first = outbox.sent(conversation.id)
+        if (first?.kind === 'transfer') {
+          pending.settle(waitKey(first), conversation)
+          finish(first)
+        }
+        return
+      }
       case 'offer-withdrawn':
         return void events.emit('offer-withdrawn', { conversationId: change.conversationId })
       case 'presence':
@@ -208,6 +245,11 @@ export function createAgent(options: AgentOptions): Agent {
 
   function emitMessages(conversation: AgentConversation): void {
     for (const message of unshown(state, conversation)) events.emit('message', { conversationId: conversation.id, message })
+    emitNotes(conversation)
+  }
+
+  function emitNotes(conversation: AgentConversation): void {
+    for (const note of unshownNotes(state, conversation)) events.emit('note', { conversationId: conversation.id, note })
   }
 
   function onError(code: AgentError['code'], message: string, ref: string | undefined, fatal: boolean): void {
@@ -222,21 +264,21 @@ export function createAgent(options: AgentOptions): Agent {
   /** A refusal naming a message (its client id) or a conversation; true when a caller was told. */
   function refused(ref: string, error: AgentError): boolean {
     const sent = outbox.sent(ref)
-    const request = outbox.message(ref) ?? (sent?.kind === 'message' ? undefined : sent)
+    const request = outbox.message(ref) ?? (sent?.kind === 'message' || sent?.kind === 'note' ? undefined : sent)
     if (request && RETRYABLE.has(error.code)) {
       retryLater(request.conversationId)
       return true
     }
-    if (MESSAGE_REFUSALS.has(error.code) && request?.kind !== 'message') {
+    if (MESSAGE_REFUSALS.has(error.code) && request?.kind !== 'message' && request?.kind !== 'note') {
       // The conversation is not ours (or is gone): neither is anything asked of it. A conflict over
       // an accept, an end or a close says nothing about the messages.
       let claimed = false
-      for (const r of outbox.drop(ref)) if (r.kind === 'message') claimed = pending.fail(r.clientId, error) || claimed
+      for (const r of outbox.drop(ref)) if (r.kind !== 'end' && r.kind !== 'close') claimed = pending.fail(waitKey(r), error) || claimed
       flush()
       return pending.fail(ref, error) || claimed
     }
     if (request) finish(request)
-    return pending.fail(request?.kind === 'message' ? request.clientId : ref, error)
+    return pending.fail(request ? waitKey(request) : ref, error)
   }
 
   function stop(): void {
@@ -295,6 +337,28 @@ export function createAgent(options: AgentOptions): Agent {
       outbox.add({ kind: 'close', conversationId })
       flush()
       return done
+    },
+    transfer(conversationId, options = {}) {
+      const request: AgentRequest = { kind: 'transfer', conversationId }
+      if (options.to !== undefined) request.to = options.to
+      if (options.note !== undefined) request.note = options.note
+      const done = pending.wait(waitKey(request), isConversationWhere(() => true))
+      outbox.add(request)
+      flush()
+      return done
+    },
+    note(conversationId, text) {
+      const clientId = newClientId()
+      const done = pending.wait(clientId, (v): v is NoteItem => typeof v === 'object' && v !== null && 'afterSeq' in v)
+      outbox.add({ kind: 'note', conversationId, clientId, text })
+      flush()
+      return done
+    },
+    get role() {
+      return state.role
+    },
+    get agents() {
+      return state.agents
     },
     typing(conversationId) {
       const now = clock.now()

@@ -12,3 +12,4 @@ export type {
   AgentOptions,
 } from './types.js'
 export type { AgentInfo, CustomerPresence, MessageItem, StatusItem, TranscriptItem } from '../protocol/index.js'
+export type { AgentRole, AgentSummary, NoteItem } from '../protocol/index.js'

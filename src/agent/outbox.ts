@@ -11,8 +11,9 @@
 
 /** One request of the console about a conversation. */
 export type AgentRequest =
-  | { kind: 'message'; conversationId: string; clientId: string; text: string }
+  | { kind: 'message' | 'note'; conversationId: string; clientId: string; text: string }
   | { kind: 'end' | 'close'; conversationId: string }
+  | { kind: 'transfer'; conversationId: string; to?: string; note?: string }
 
 /** Requests per conversation, in order; at most one of each conversation on the wire. */
 export class AgentOutbox {
@@ -47,10 +48,10 @@ export class AgentOutbox {
     return this.inFlight.has(conversationId) ? this.queues.get(conversationId)?.[0] : undefined
   }
 
-  /** The queued message with this client id. */
-  message(clientId: string): (AgentRequest & { kind: 'message' }) | undefined {
+  /** The queued message (or note) with this client id. */
+  message(clientId: string): (AgentRequest & { kind: 'message' | 'note' }) | undefined {
     for (const queue of this.queues.values()) {
-      for (const r of queue) if (r.kind === 'message' && r.clientId === clientId) return r
+      for (const r of queue) if ((r.kind === 'message' || r.kind === 'note') && r.clientId === clientId) return r
     }
     return undefined
   }

@@ -2,7 +2,7 @@
  * The agent's view, folded from server frames by pure functions: snapshots replaced on `ready`,
  * items appended in seq order and each once (a reconnect may replay what was already seen).
  */
-import type { ConversationSnapshot, MessageItem, ServerToAgentFrame, TranscriptItem } from '../protocol/index.js'
+import type { AgentRole, AgentSummary, ConversationSnapshot, MessageItem, NoteItem, ServerToAgentFrame, TranscriptItem } from '../protocol/index.js'
 import type { AgentConversation } from './types.js'
 
 export interface AgentState {
@@ -22,10 +22,26 @@ export interface AgentState {
    * message up to it. Kept across reconnects, whose snapshots hold what arrived meanwhile.
    */
   shown: Map<string, number>
+  /** Per conversation, the ids of the notes the app has been shown (a `note` event each). */
+  shownNotes: Map<string, Set<string>>
+  role: AgentRole
+  agents: Map<string, AgentSummary>
 }
 
 export function emptyState(): AgentState {
-  return { conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 }, accepting: new Set(), withdrawn: new Map(), shown: new Map() }
+  return {
+    conversations: new Map(), offers: new Map(), capacity: { used: 0, total: 0 }, accepting: new Set(), withdrawn: new Map(), shown: new Map(),
+    shownNotes: new Map(), role: 'agent', agents: new Map(),
+  }
+}
+
+/** The notes of `conversation` the app has not been shown, in order, now counted as shown. */
+export function unshownNotes(state: AgentState, conversation: AgentConversation): NoteItem[] {
+  let shown = state.shownNotes.get(conversation.id)
+  if (!shown) state.shownNotes.set(conversation.id, (shown = new Set()))
+  const fresh: NoteItem[] = []
+  for (const note of conversation.notes ?? []) if (!shown.has(note.id) && shown.add(note.id)) fresh.push(note)
+  return fresh
 }
 
 /**
@@ -42,7 +58,13 @@ export function unshown(state: AgentState, conversation: AgentConversation): Mes
 }
 
 export function fromSnapshot(snapshot: ConversationSnapshot): AgentConversation {
-  return { ...snapshot, transcript: mergeItems([], snapshot.transcript) }
+  return { ...snapshot, transcript: mergeItems([], snapshot.transcript), notes: mergeNotes([], snapshot.notes ?? []) }
+}
+
+/** Adds notes not yet held (by id), in the order they came. */
+export function mergeNotes(held: readonly NoteItem[], incoming: readonly NoteItem[]): NoteItem[] {
+  const seen = new Set(held.map((n) => n.id))
+  return [...held, ...incoming.filter((n) => !seen.has(n.id) && seen.add(n.id))]
 }
 
 /** Adds items not yet held, keeping seq order. */
@@ -60,6 +82,9 @@ export type Change =
   | { type: 'item'; conversation: AgentConversation; item: TranscriptItem; assigned: boolean }
   | { type: 'presence' }
   | { type: 'capacity' }
+  | { type: 'note'; conversation: AgentConversation }
+  | { type: 'agents' }
+  | { type: 'conversation'; conversation: AgentConversation }
 
 /** Applies one server frame to the state; returns what changed (nothing for a duplicate item). */
 export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId: string | undefined): Change[] {
@@ -69,6 +94,8 @@ export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId
       state.offers = new Map(frame.offers.map((s) => [s.id, fromSnapshot(s)]))
       state.withdrawn = new Map()
       state.capacity = { used: state.capacity.used, total: frame.agent.capacity }
+      state.role = frame.role ?? 'agent'
+      if (frame.agents) state.agents = new Map(frame.agents.map((a) => [a.id, a]))
       return [{ type: 'ready' }]
     case 'offer': {
       const conversation = fromSnapshot(frame.conversation)
@@ -94,6 +121,28 @@ export function applyFrame(state: AgentState, frame: ServerToAgentFrame, agentId
     case 'capacity':
       state.capacity = { used: frame.used, total: frame.total }
       return [{ type: 'capacity' }]
+    case 'note': {
+      const held = state.conversations.get(frame.conversationId) ?? state.offers.get(frame.conversationId) ?? state.withdrawn.get(frame.conversationId)
+      if (!held || held.notes?.some((n) => n.id === frame.note.id)) return []
+      held.notes = mergeNotes(held.notes ?? [], [frame.note])
+      return [{ type: 'note', conversation: held }]
+    }
+    case 'agents':
+      state.agents = new Map(frame.agents.map((a) => [a.id, a]))
+      return [{ type: 'agents' }]
+    case 'conversation': {
+      // Whole, so it replaces what was held; notes and items already held are kept (none is lost).
+      const conversation = fromSnapshot(frame.conversation)
+      // Offered back to this console meanwhile (a transfer to the queue): the offer is where it lives.
+      const map = state.offers.has(conversation.id) ? state.offers : state.conversations
+      const held = map.get(conversation.id)
+      if (held) {
+        conversation.transcript = mergeItems(held.transcript, conversation.transcript)
+        conversation.notes = mergeNotes(held.notes ?? [], conversation.notes ?? [])
+      }
+      map.set(conversation.id, conversation)
+      return [{ type: 'conversation', conversation }]
+    }
     default:
       return []
   }

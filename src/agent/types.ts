@@ -1,6 +1,9 @@
 import type {
   AgentInfo,
+  AgentRole,
+  AgentSummary,
   ConversationSnapshot,
+  NoteItem,
   CustomerPresence,
   ErrorCode,
   MessageItem,
@@ -13,7 +16,7 @@ export type AgentConnectionState = 'connecting' | 'connected' | 'reconnecting' |
  * A conversation assigned to (or offered to) this agent, kept up to date from the server's events:
  * the transcript holds every recorded item, in seq order, each once.
  */
-export type AgentConversation = ConversationSnapshot
+export type AgentConversation = ConversationSnapshot & { notes?: NoteItem[] }
 
 /**
  * Error an agent action rejects with; `code` is one of the server's wire codes, `closed` after
@@ -26,7 +29,7 @@ export interface AgentErrorShape extends Error {
 
 /** Event map of {@link Agent}. */
 export interface AgentEvents {
-  ready: (info: { agent: AgentInfo & { capacity: number } }) => void
+  ready: (info: { agent: AgentInfo & { capacity: number }; role: AgentRole }) => void
   connection: (ctx: { state: AgentConnectionState }) => void
   offer: (conversation: AgentConversation) => void
   'offer-withdrawn': (ctx: { conversationId: string }) => void
@@ -37,6 +40,11 @@ export interface AgentEvents {
   capacity: (ctx: { used: number; total: number }) => void
   typing: (ctx: { conversationId: string }) => void
   error: (error: AgentErrorShape) => void
+  // Agent workspace (transfer, notes, supervisor)
+  /** An internal note, once per note the console holds (live, in an offer, in a ready snapshot), in order. */
+  note: (ctx: { conversationId: string; note: NoteItem }) => void
+  /** Every agent with its load and presence: in `ready` and whenever it changes. */
+  agents: (agents: AgentSummary[]) => void
 }
 
 /** Options of `createAgent`. */
@@ -74,5 +82,24 @@ export interface Agent {
   /** Open conversations offered to this agent. */
   readonly offers: ReadonlyMap<string, AgentConversation>
   readonly capacity: { used: number; total: number }
+  // Agent workspace (transfer, notes, supervisor)
+  /**
+   * Hand an active conversation to the agent `to` (offered to that agent alone first, for the
+   * server's `affinityMs`, then to anyone) or, without `to`, back to the queue (where this agent is
+   * passed over while another has room): Active -> Open, reason `agent-transferred`. `note` is
+   * recorded as an internal note first. A supervisor may transfer any active conversation, and
+   * direct an open one with `to`. Resolves with the conversation once it is Open; rejects with
+   * `forbidden`, `conflict`, `unknown-agent` or `transfer-to-self`.
+   */
+  transfer(conversationId: string, options?: { to?: string; note?: string }): Promise<AgentConversation>
+  /**
+   * Write an internal note (agents only; never sent to the customer). Resolves with the note as
+   * recorded; re-sent after a reconnect, recorded once.
+   */
+  note(conversationId: string, text: string): Promise<NoteItem>
+  /** `supervisor` when signed in with an admin token (no capacity, no offers, sees every live chat). */
+  readonly role: AgentRole
+  /** Every agent with its load and presence, by id. */
+  readonly agents: ReadonlyMap<string, AgentSummary>
 }
 

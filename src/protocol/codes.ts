@@ -57,6 +57,10 @@ export const ERROR_CODES = [
    * applied, and the SDKs do not retry it (a retry would fail the same way).
    */
   'internal-error',
+  /** A transfer named an agent the server does not know. */
+  'unknown-agent',
+  /** A transfer named the agent the conversation is already with. */
+  'transfer-to-self',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

@@ -39,6 +39,7 @@ export type TransitionReason =
   | 'queue-timeout'
   | 'agent-disconnected'
   | 'customer-reconnected'
+  | 'agent-transferred'
 
 /** Ids of automated (system) messages. One table maps them to default texts: `messages.ts`. */
 export type AutomatedMessageId =
@@ -52,6 +53,7 @@ export type AutomatedMessageId =
   | 'agent-disconnected'
   | 'agent-reconnected'
   | 'customer-reconnected'
+  | 'agent-transferred'
 
 /** Who wrote a message. */
 export type Author = 'customer' | 'agent' | 'system'
@@ -357,6 +359,8 @@ export type AgentFrame =
   | AgentCloseFrame
   | AgentTypingFrame
   | PingFrame
+  | AgentTransferFrame
+  | AgentNoteFrame
 
 /** Customer presence as the agent sees it. */
 export interface CustomerPresence {
@@ -386,6 +390,8 @@ export interface ConversationSnapshot {
   wrapUpDeadline?: number
   presence: CustomerPresence
   transcript: TranscriptItem[]
+  /** Internal notes, oldest first: in agent snapshots only, never in anything a customer receives. */
+  notes?: NoteItem[]
 }
 
 /** Answer to `auth`: who the agent is and what it holds (assigned and offered conversations). */
@@ -400,6 +406,10 @@ export interface ReadyFrame {
   graceMs: number
   agentGraceMs: number
   heartbeatMs: number
+  /** `supervisor` for an admin token: no capacity, no offers, every live conversation in `conversations`. */
+  role?: AgentRole
+  /** Every agent with its load and presence (also sent as `agents` on change). */
+  agents?: AgentSummary[]
 }
 
 /** An open conversation is offered to this agent. */
@@ -444,3 +454,83 @@ export type ServerToAgentFrame =
   | PongFrame
   | TypingNoticeFrame
   | ErrorFrame
+  | NoteFrame
+  | AgentsFrame
+  | ConversationFrame
+
+// ---------------------------------------------------------------------------------------------
+// Agent workspace: transfer, internal notes, supervisor (agent endpoint only)
+// ---------------------------------------------------------------------------------------------
+
+/** What an agent connection signs in as: an agent token is an `agent`, an admin token a `supervisor`. */
+export type AgentRole = 'agent' | 'supervisor'
+
+/**
+ * An internal note on a conversation: agents only. Notes take no `seq` (the customer's transcript
+ * stays contiguous); they live in their own per-conversation list, never sent on the customer
+ * endpoint, and are removed with the conversation.
+ */
+export interface NoteItem {
+  /** Server-made note id, unique across conversations. */
+  id: string
+  /** Server time (ms since the epoch) at which it was recorded. */
+  at: number
+  text: string
+  /** Who wrote it (a supervisor signs as `{ id: 'supervisor', ... }`). */
+  agent: AgentInfo
+  /** The conversation's `lastSeq` when it was written: the note belongs after that transcript item. */
+  afterSeq: number
+  /** The writer's client id (a repeat is answered with the note first recorded). */
+  clientId?: string
+}
+
+/** An agent as the transfer picker and the supervisor view show it. */
+export interface AgentSummary {
+  id: string
+  name: string
+  /** At least one console connected. */
+  online: boolean
+  /** Units of capacity in use. */
+  used: number
+  capacity: number
+}
+
+/**
+ * Hand an active conversation to another agent (`to`: offered to that agent alone first, as
+ * affinity does, for `affinityMs`) or, without `to`, back to the queue: Active -> Open
+ * (`agent-transferred`). A supervisor may also direct an open conversation with `to`. `note` is
+ * recorded as an internal note first, so the next agent finds it in the offer.
+ */
+export interface AgentTransferFrame {
+  type: 'transfer'
+  conversationId: string
+  to?: string
+  note?: string
+}
+
+/** Write an internal note; answered with the `note` frame carrying the same `clientId`. */
+export interface AgentNoteFrame {
+  type: 'note'
+  conversationId: string
+  clientId: string
+  text: string
+}
+
+/** An internal note recorded in a conversation this console follows (also the answer to `note`). */
+export interface NoteFrame {
+  type: 'note'
+  conversationId: string
+  note: NoteItem
+}
+
+/** Every agent with its load and presence, sent when any of it changed. */
+export interface AgentsFrame {
+  type: 'agents'
+  agents: AgentSummary[]
+}
+
+/** To a supervisor: a conversation it did not follow yet (a new one), whole. */
+export interface ConversationFrame {
+  type: 'conversation'
+  conversation: ConversationSnapshot
+}

@@ -15,4 +15,5 @@ export const AUTOMATED_MESSAGES: Readonly<Record<AutomatedMessageId, string>> = 
   'agent-disconnected': 'The agent has been disconnected. Please wait while we reconnect you.',
   'agent-reconnected': 'The agent is back.',
   'customer-reconnected': 'Customer has reconnected to the previous conversation.',
+  'agent-transferred': 'You are being transferred to another agent.',
 }

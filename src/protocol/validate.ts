@@ -71,9 +71,12 @@ const transcriptItem: Check = (v) => {
 const presence = obj({
   conversationId: req(str), state: req(oneOf('connected', 'disconnected')), since: opt(num), deadline: opt(num),
 })
+const noteItem = obj({ id: req(str), at: req(num), text: req(str), agent: req(agentInfo), afterSeq: req(seq), clientId: opt(str) })
+const agentSummary = obj({ id: req(str), name: req(str), online: req(bool), used: req(num), capacity: req(num) })
 const snapshot = obj({
   id: req(str), status: req(status), widgetId: req(str), customer: req(isObject), agent: opt(agentInfo),
   createdAt: req(num), wrapUpDeadline: opt(num), presence: req(presence), transcript: req(arrayOf(transcriptItem)),
+  notes: opt(arrayOf(noteItem)),
 })
 const errorShape: Shape = { code: req(str), message: req(str), fatal: opt(bool), ref: opt(str) }
 const ackShape: Shape = { clientId: req(str), seq: req(seq), messageId: req(str), conversationId: opt(str) }
@@ -104,6 +107,8 @@ function agentShapes(limits: ParseLimits): Record<string, Shape> {
     close: { conversationId: req(id) },
     typing: { conversationId: req(id) },
     ping: { t: req(num) },
+    transfer: { conversationId: req(id), to: opt(id), note: opt(text(limits)) },
+    note: { conversationId: req(id), clientId: req(id), text: req(text(limits)) },
   }
 }
 
@@ -126,6 +131,7 @@ const SERVER_TO_AGENT: Record<string, Shape> = {
     v: req(num), agent: req(obj({ id: req(str), name: req(str), capacity: req(num) })),
     conversations: req(arrayOf(snapshot)), offers: req(arrayOf(snapshot)),
     graceMs: req(num), agentGraceMs: req(num), heartbeatMs: req(num),
+    role: opt(oneOf('agent', 'supervisor')), agents: opt(arrayOf(agentSummary)),
   },
   offer: { conversation: req(snapshot) },
   'offer-withdrawn': { conversationId: req(str) },
@@ -136,6 +142,9 @@ const SERVER_TO_AGENT: Record<string, Shape> = {
   pong: { t: req(num) },
   typing: { from: req(oneOf('customer', 'agent')), conversationId: opt(str) },
   error: errorShape,
+  note: { conversationId: req(str), note: req(noteItem) },
+  agents: { agents: req(arrayOf(agentSummary)) },
+  conversation: { conversation: req(snapshot) },
 }
 
 function byteLength(raw: string): number {
@@ -168,7 +177,8 @@ function parseWith<F>(raw: unknown, shapes: Record<string, Shape>, limits: Parse
   const problem = fieldError(value, shape)
   if (problem) {
     // Over-long text is its own code so the sender can tell "too long" from "malformed".
-    const tooLong = 'text' in shape && typeof value.text === 'string' && value.text.length > limits.maxTextLength
+    const long = (key: string): boolean => key in shape && typeof value[key] === 'string' && (value[key] as string).length > limits.maxTextLength
+    const tooLong = long('text') || long('note')
     return tooLong
       ? { ok: false, code: 'text-too-long', message: `messages are limited to ${limits.maxTextLength} characters` }
       : { ok: false, code: 'bad-frame', message: `${type}: ${problem}` }

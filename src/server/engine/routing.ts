@@ -44,13 +44,15 @@ export function hasRoom(load: AgentLoad): boolean {
 
 /**
  * Agents `conv` is offered to: the preferred agent alone while it is online with room (affinity,
- * R10/R11, until it lapses after `affinityMs`: see tick.ts), otherwise every online agent with room.
+ * R10/R11, until it lapses after `affinityMs`: see tick.ts), otherwise every online agent with room
+ * but the one who sent it back to the queue (transfer.ts), unless nobody else has room.
  */
 export function eligibleAgents(conv: Conversation, loads: readonly AgentLoad[]): string[] {
   if (conv.status !== 'open') return []
   const withRoom = loads.filter(hasRoom).map((l) => l.agent.id)
   if (conv.preferredAgentId && !conv.affinityLapsed && withRoom.includes(conv.preferredAgentId)) return [conv.preferredAgentId]
-  return withRoom
+  const others = conv.transferredFrom === undefined ? withRoom : withRoom.filter((id) => id !== conv.transferredFrom)
+  return others.length > 0 ? others : withRoom
 }
 
 /**
@@ -83,6 +85,8 @@ export function routingChanged(previous: Conversation, conversation: Conversatio
     conversation.agent?.id !== previous.agent?.id ||
     conversation.preferredAgentId !== previous.preferredAgentId ||
     conversation.affinityLapsed !== previous.affinityLapsed ||
+    conversation.affinitySince !== previous.affinitySince ||
+    conversation.transferredFrom !== previous.transferredFrom ||
     conversation.capacityReleased !== previous.capacityReleased
   )
 }

@@ -25,7 +25,7 @@ export function tick(conv: Conversation, now: number, config: EngineConfig): Ste
     return { conversation: conv, drafts: [] }
   }
   let next = pruneDead(conv, now, config)
-  if (next.status === 'open' && next.preferredAgentId !== undefined && !next.affinityLapsed && now >= next.statusAt + config.affinityMs) {
+  if (next.status === 'open' && next.preferredAgentId !== undefined && !next.affinityLapsed && now >= affinityStart(next) + config.affinityMs) {
     // Affinity lapses as a change of the record, so routing runs on it however the time is noticed.
     next = { ...next, affinityLapsed: true }
   }
@@ -59,7 +59,7 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
     if (isCustomerLive(conv, now, config)) add('liveness', liveUntil(conv, config))
     else add('grace', graceDeadline(conv, config) + 1)
     if (conv.status === 'open') add('queue', conv.statusAt + config.openAutoCloseMs)
-    if (conv.status === 'open' && conv.preferredAgentId && !conv.affinityLapsed) add('affinity', conv.statusAt + config.affinityMs)
+    if (conv.status === 'open' && conv.preferredAgentId && !conv.affinityLapsed) add('affinity', affinityStart(conv) + config.affinityMs)
     if (conv.status === 'active' && conv.agentAwayAt !== undefined) add('agent-grace', conv.agentAwayAt + config.agentGraceMs)
   } else if (conv.status === 'wrap-up') {
     add('wrap-up', conv.statusAt + config.wrapUpAutoCloseMs)
@@ -69,4 +69,9 @@ export function deadlinesFor(conv: Conversation, now: number, config: EngineConf
     add('purge', conv.statusAt + Math.max(config.retainClosedMs, config.reconnectWindowMs ?? 0))
   }
   return out
+}
+
+/** When the affinity of this stay in the queue began: entering it, or a supervisor's direction since. */
+export function affinityStart(conv: Conversation): number {
+  return conv.affinitySince ?? conv.statusAt
 }

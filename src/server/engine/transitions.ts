@@ -20,6 +20,7 @@ const MESSAGE_FOR: Partial<Record<TransitionReason, AutomatedMessageId>> = {
   'agent-closed': 'agent-closed',
   'queue-timeout': 'queue-timeout',
   'customer-reconnected': 'customer-reconnected',
+  'agent-transferred': 'agent-transferred',
 }
 
 /** True while the customer can still talk (Open or Active). */
@@ -51,6 +52,8 @@ export function transition(
   if (status === 'open' || status === 'active') delete next.agentAwayAt
   // Each stay in the queue starts its own affinity period (R10, R11), each wrap-up its own hold.
   delete next.affinityLapsed
+  delete next.affinitySince
+  delete next.transferredFrom
   delete next.capacityReleased
   const agent = status === 'open' ? undefined : next.agent
   const item: Draft = { kind: 'status', status, reason, at: now, ...(agent ? { agent } : {}) }

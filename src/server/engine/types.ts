@@ -40,6 +40,13 @@ export interface Conversation {
   preferredAgentId?: string
   /** The affinity to `preferredAgentId` lapsed in this stay in the queue (`affinityMs`). */
   affinityLapsed?: true
+  /**
+   * When the affinity of this stay began, when not at `statusAt`: a supervisor directed the open
+   * chat to an agent (transfer.ts) without moving it in the queue.
+   */
+  affinitySince?: number
+  /** Sent back to the queue by this agent (a transfer without a target): passed over in this stay while another agent has room. */
+  transferredFrom?: string
   /** In wrap-up under a numbered `wrapUpCapacity`: the hold ended and the agent has the unit back. */
   capacityReleased?: true
   /** SHA-256 (hex) of the resume token; the token itself is never stored. */

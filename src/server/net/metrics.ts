@@ -29,6 +29,7 @@ const TRANSITION_REASONS: Record<TransitionReason, true> = {
   'queue-timeout': true,
   'agent-disconnected': true,
   'customer-reconnected': true,
+  'agent-transferred': true,
 }
 
 /** Where server `error` events come from (the `area` label: the part of their context before ':'). */

@@ -15,6 +15,7 @@ import { capacityUsed, computeOffers, type AgentLoad } from '../../../src/server
 import { deadlinesFor, tick } from '../../../src/server/engine/tick.js'
 import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep } from '../../../src/server/engine/agent-actions.js'
 import { agentBack, agentGone, canReconnect, customerEnd, reopen } from '../../../src/server/engine/transitions.js'
+import { transferRefusal, transferStep } from '../../../src/server/engine/transfer.js'
 import type { AgentRecord, Conversation, EngineConfig, Step } from '../../../src/server/engine/types.js'
 import { stepOf, withTick } from '../../../src/server/runner/service.js'
 import { config, opened } from './fixtures.js'
@@ -102,7 +103,10 @@ type CustomerAct = 'leave' | 'back' | 'end' | 'reconnect' | 'new'
 type AgentAct = 'accept' | 'agent-end' | 'agent-close'
 type AgentPresence = 'agent-drop' | 'agent-return'
 type AgentId = (typeof AGENT_IDS)[number]
+/** A transfer by agent `a` (or a supervisor when absent) to `to` ('queue': back to the queue). */
+type TransferEvent = { type: 'transfer'; a?: AgentId; c: ChatIndex; to: AgentId | 'queue' }
 type Event =
+  | TransferEvent
   | { type: 'wait'; ms: number }
   | { type: CustomerAct; c: ChatIndex }
   | { type: AgentAct; a: AgentId; c: ChatIndex }
@@ -133,6 +137,13 @@ const event: fc.Arbitrary<Event> = fc.oneof(
   { weight: 1, arbitrary: byAgent('agent-close') },
   { weight: 1, arbitrary: ofAgent('agent-drop') },
   { weight: 1, arbitrary: ofAgent('agent-return') },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { type: fc.constant('transfer' as const), a: agentId, c: chat, to: fc.constantFrom<AgentId | 'queue'>(...AGENT_IDS, 'queue') },
+      { requiredKeys: ['type', 'c', 'to'] },
+    ),
+  },
 )
 
 // Windows of a few ms so that every rule fires, and fires near the others, within one run.
@@ -244,6 +255,22 @@ function applyAgentAct(e: Extract<Event, { type: AgentAct }>, m: RulesModel, w: 
   else m.agentCloses(i)
 }
 
+/** Issue 17: an agent (whose console is up) or a supervisor transfers; the model says what is allowed. */
+function applyTransfer(e: TransferEvent, m: RulesModel, w: EngineWorld): void {
+  const i = e.c % m.chats.length
+  if (e.a !== undefined && m.agents.find((a) => a.id === e.a)?.online !== true) return
+  const to = e.to === 'queue' ? undefined : e.to
+  const by = { id: e.a ?? 'supervisor', supervisor: e.a === undefined }
+  const allowed = m.mayTransfer(e.a, i, to)
+  const label = `${e.a ?? 'supervisor'} transfers chat ${i} (${m.chat(i).status}) to ${e.to} at ${w.now}`
+  expect(transferRefusal(w.conv(i), by, to, AGENT_IDS) === undefined, label).toBe(allowed)
+  const step = w.step(i, (conv, now) => transferStep(conv, by, to, AGENT_IDS, now, w.cfg))
+  expect(step !== null, label).toBe(allowed)
+  if (!step) return
+  w.run(i, () => step)
+  m.transfer(i, to)
+}
+
 function check(m: RulesModel, w: EngineWorld): void {
   const engine = view(w)
   const model = modelView(m)
@@ -256,7 +283,7 @@ function check(m: RulesModel, w: EngineWorld): void {
 }
 
 describe('engine against the model of R9-R11', () => {
-  it('wrap-up, capacity, queue timeout, reconnection and agent disconnection follow the model', () => {
+  it('wrap-up, capacity, queue timeout, reconnection, agent disconnection and transfer follow the model', () => {
     fc.assert(
       fc.property(setup, fc.array(event, { maxLength: 80, size: 'max' }), ({ cfg, chats, capacities, online }, events) => {
         const agents = AGENT_IDS.map((id, n) => ({ id, capacity: capacities[n] ?? 1, online: online[n] ?? true }))
@@ -273,6 +300,8 @@ describe('engine against the model of R9-R11', () => {
             applyCustomer(e, m, w)
           } else if (isOf(e, AGENT_PRESENCE)) {
             applyAgentPresence(e, m, w)
+          } else if (e.type === 'transfer') {
+            applyTransfer(e, m, w)
           } else {
             applyAgentAct(e, m, w)
           }

@@ -23,6 +23,7 @@ const TOLD: Record<string, string> = {
   'agent-closed': 'agent-closed',
   'queue-timeout': 'queue-timeout',
   'customer-reconnected': 'customer-reconnected',
+  'agent-transferred': 'agent-transferred',
   // The customer was told `agent-disconnected` when the console went; the requeue itself says nothing.
 }
 
@@ -42,6 +43,10 @@ export interface ModelChat {
   /** True while the chat takes a unit of its agent's capacity. */
   holdsUnit: boolean
   releaseAt?: number
+  /** Sent back to the queue by this agent: passed over in this stay while another agent has room. */
+  skip?: string
+  /** A supervisor directed the open chat to `lastAgent` at this time (its affinity starts here). */
+  directedAt?: number
   /** Status changes as `status:reason@agent` and automated messages as `msg:id`, in order. */
   log: string[]
 }
@@ -121,6 +126,8 @@ export class RulesModel {
       delete c.agent
       delete c.agentAwayAt
     }
+    delete c.skip
+    delete c.directedAt
     c.status = to
     c.statusAt = this.now
     c.log.push(`${to}:${reason}@${c.agent ?? ''}`)
@@ -163,8 +170,10 @@ export class RulesModel {
   mayAccept(agentId: string, i: number): boolean {
     const c = this.chats[i]
     if (!c || c.status !== 'open' || !this.hasRoom(agentId)) return false
-    const waitingForPrevious = c.lastAgent !== undefined && this.now < c.statusAt + this.cfg.affinityMs && this.hasRoom(c.lastAgent)
-    return !waitingForPrevious || c.lastAgent === agentId
+    const waitingForPrevious = c.lastAgent !== undefined && this.now < (c.directedAt ?? c.statusAt) + this.cfg.affinityMs && this.hasRoom(c.lastAgent)
+    if (waitingForPrevious) return c.lastAgent === agentId
+    // Transferred back to the queue: the agent who did it only when nobody else has room.
+    return agentId !== c.skip || !this.agents.some((a) => a.id !== c.skip && this.hasRoom(a.id))
   }
 
   /** Offers per agent, oldest in the queue first (then the older chat, then the lower slot). */
@@ -222,6 +231,32 @@ export class RulesModel {
     delete c.endedAt
     delete c.endedBy
     this.move(c, 'open', 'customer-reconnected')
+  }
+
+  /**
+   * Transfer (issue 17): may `by` (an agent, or a supervisor when undefined) hand chat `i` to `to`
+   * (undefined: the queue)? An agent its own active chat, to anyone else; a supervisor any active
+   * chat, to anyone but its agent, and an open one to a named agent.
+   */
+  mayTransfer(by: string | undefined, i: number, to: string | undefined): boolean {
+    const c = this.chat(i)
+    if (by !== undefined && c.agent !== by) return false
+    if (to !== undefined && to === c.agent) return false
+    return c.status === 'active' || (by === undefined && c.status === 'open' && to !== undefined)
+  }
+
+  transfer(i: number, to: string | undefined): void {
+    const c = this.chat(i)
+    if (c.status === 'open') {
+      c.lastAgent = to
+      c.directedAt = this.now
+      return
+    }
+    const from = c.agent
+    this.move(c, 'open', 'agent-transferred')
+    if (to === undefined) delete c.lastAgent
+    else c.lastAgent = to
+    if (to === undefined) c.skip = from
   }
 
   agentEnds(i: number): void {
