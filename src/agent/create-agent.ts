@@ -10,6 +10,8 @@ import { AgentError } from './errors.js'
 import { AgentOutbox, type AgentRequest } from './outbox.js'
 import { PendingRequests } from './pending.js'
 import { applyFrame, emptyState, unshown, unshownNotes, type Change } from './state.js'
+import { applyCustomer } from './customer-context.js'
+import type { CannedResponse } from '../protocol/index.js'
 import type { Agent, AgentConnectionState, AgentConversation, AgentEvents, AgentOptions } from './types.js'
 
 /** Refusals naming a conversation that also refuse the messages sent to it. */
@@ -86,6 +88,8 @@ export function createAgent(options: AgentOptions): Agent {
   /** The server's `ready` came on the current socket: only then does anything but `auth` go out. */
   let session = false
   let cancelRetry: (() => void) | undefined
+  /** The server's canned responses, from its latest `ready`. */
+  let canned: readonly CannedResponse[] = []
 
   /** Sends each conversation's next request, if the session is up. */
   const flush = (): void => {
@@ -176,6 +180,12 @@ export function createAgent(options: AgentOptions): Agent {
       events.emit('typing', { conversationId: frame.conversationId })
       return
     }
+    // Customer context and canned responses.
+    if (frame.type === 'customer') {
+      if (applyCustomer(state, frame)) events.emit('customer', { conversationId: frame.conversationId, customer: frame.customer })
+      return
+    }
+    if (frame.type === 'ready') canned = Object.freeze([...(frame.canned ?? [])])
     for (const change of applyFrame(state, frame, agentId)) emitChange(change, frame)
     if (frame.type === 'ready') {
       session = true
@@ -383,6 +393,9 @@ export function createAgent(options: AgentOptions): Agent {
     },
     get capacity() {
       return { ...state.capacity }
+    },
+    get canned() {
+      return canned
     },
   }
 }

@@ -3,6 +3,7 @@
  */
 export { createAgent } from './create-agent.js'
 export { AgentError } from './errors.js'
+export { fillCanned } from './fill-canned.js'
 export type {
   Agent,
   AgentConnectionState,
@@ -13,3 +14,4 @@ export type {
 } from './types.js'
 export type { AgentInfo, CustomerPresence, MessageItem, StatusItem, TranscriptItem } from '../protocol/index.js'
 export type { AgentRole, AgentSummary, NoteItem } from '../protocol/index.js'
+export type { CannedResponse, CustomerDetails, PageVisit } from '../protocol/index.js'

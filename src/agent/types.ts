@@ -2,6 +2,7 @@ import type {
   AgentInfo,
   AgentRole,
   AgentSummary,
+  CannedResponse,
   ConversationSnapshot,
   NoteItem,
   CustomerPresence,
@@ -45,6 +46,11 @@ export interface AgentEvents {
   note: (ctx: { conversationId: string; note: NoteItem }) => void
   /** Every agent with its load and presence: in `ready` and whenever it changes. */
   agents: (agents: AgentSummary[]) => void
+  /**
+   * What is known about a held conversation's customer changed (a page visited, their browser):
+   * `customer` is the whole of it now, as in `conversation.customer`.
+   */
+  customer: (ctx: { conversationId: string; customer: ConversationSnapshot['customer'] }) => void
 }
 
 /** Options of `createAgent`. */
@@ -101,5 +107,7 @@ export interface Agent {
   readonly role: AgentRole
   /** Every agent with its load and presence, by id. */
   readonly agents: ReadonlyMap<string, AgentSummary>
+  /** The server's canned responses, from its `ready` (empty before it, or when none are configured). */
+  readonly canned: readonly CannedResponse[]
 }
 

@@ -19,6 +19,7 @@ export interface ResolvedOptions {
   widgetId: string
   storage: StorageKind | StorageLike
   customer?: { name?: string }
+  context?: boolean
   reconnect: ReconnectMode
   WebSocket: WebSocketClass
   now: () => number

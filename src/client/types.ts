@@ -105,6 +105,12 @@ export interface ChatOptions {
   storage?: StorageKind | StorageLike
   /** Shown to the agent. */
   customer?: { name?: string }
+  /**
+   * Tell the agent which page the customer is on: its URL (without the query string) and title, at
+   * the start and after each navigation inside the page (history, hash). `false` sends neither.
+   * @default true
+   */
+  context?: boolean
   /** Reopening a previous chat when the server allows it (R10). @default 'prompt' */
   reconnect?: ReconnectMode
   /** WebSocket constructor; needed in Node (`import WebSocket from 'ws'`). @default globalThis.WebSocket */

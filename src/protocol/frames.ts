@@ -17,6 +17,7 @@
  */
 
 import type { ErrorCode } from './codes.js'
+import type { CannedResponse, CustomerContextFrame, CustomerDetails, PageFrame, PageInfo } from './context.js'
 
 /** Protocol version carried in `hello` and `auth`. */
 export const PROTOCOL_VERSION = 1
@@ -137,6 +138,8 @@ export interface HelloFrame {
    */
   start?: string
   customer?: { name?: string }
+  /** The page the customer is on (absent with the SDK's `context: false`). */
+  page?: PageInfo
 }
 
 /** A customer chat message. */
@@ -175,6 +178,7 @@ export interface AwayFrame {
 }
 
 export type CustomerFrame =
+  | PageFrame
   | HelloFrame
   | CustomerMessageFrame
   | AckFrame
@@ -383,7 +387,7 @@ export interface ConversationSnapshot {
   id: string
   status: ConversationStatus
   widgetId: string
-  customer: { name?: string }
+  customer: CustomerDetails
   agent?: AgentInfo
   createdAt: number
   /** Server time at which a Wrap-up closes by itself, when in Wrap-up. */
@@ -410,6 +414,8 @@ export interface ReadyFrame {
   role?: AgentRole
   /** Every agent with its load and presence (also sent as `agents` on change). */
   agents?: AgentSummary[]
+  /** The server's canned responses (`cannedResponses`); absent from servers without the feature. */
+  canned?: CannedResponse[]
 }
 
 /** An open conversation is offered to this agent. */
@@ -444,6 +450,7 @@ export interface CapacityFrame {
 }
 
 export type ServerToAgentFrame =
+  | CustomerContextFrame
   | ReadyFrame
   | OfferFrame
   | OfferWithdrawnFrame

@@ -11,6 +11,7 @@ import type {
 } from './frames.js'
 import { DEFAULT_LIMITS, MAX_ID_LENGTH } from './limits.js'
 import { CONVERSATION_STATUSES } from './frames.js'
+import { MAX_CANNED_ID_LENGTH, MAX_CANNED_TITLE_LENGTH, MAX_TITLE_LENGTH, MAX_URL_LENGTH } from './context.js'
 
 /** Result of parsing one frame. */
 export type ParseResult<F> = { ok: true; frame: F } | { ok: false; code: ErrorCode; message: string }
@@ -78,6 +79,17 @@ const snapshot = obj({
   createdAt: req(num), wrapUpDeadline: opt(num), presence: req(presence), transcript: req(arrayOf(transcriptItem)),
   notes: opt(arrayOf(noteItem)),
 })
+// Customer context and canned responses (context.ts).
+const pageShape: Shape = {
+  url: req((v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_URL_LENGTH),
+  title: req((v) => typeof v === 'string' && v.length <= MAX_TITLE_LENGTH),
+}
+const canned = obj({
+  id: req((v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_CANNED_ID_LENGTH),
+  title: req((v) => typeof v === 'string' && v.length <= MAX_CANNED_TITLE_LENGTH),
+  text: req(str),
+})
+
 const errorShape: Shape = { code: req(str), message: req(str), fatal: opt(bool), ref: opt(str) }
 const ackShape: Shape = { clientId: req(str), seq: req(seq), messageId: req(str), conversationId: opt(str) }
 
@@ -87,8 +99,9 @@ function customerShapes(limits: ParseLimits): Record<string, Shape> {
       v: req(num), widgetId: req(id), tabId: req(id),
       resume: opt(obj({ ...credentials, lastSeq: req(seq) })), previous: opt(obj(credentials)),
       reconnect: opt(bool), customer: opt(obj({ name: opt((v) => typeof v === 'string' && v.length <= 200) })),
-      start: opt(startId),
+      start: opt(startId), page: opt(obj(pageShape)),
     },
+    page: pageShape,
     message: { clientId: req(id), text: req(text(limits)) },
     ack: { seq: req(seq) },
     ping: { t: req(num) },
@@ -130,9 +143,10 @@ const SERVER_TO_AGENT: Record<string, Shape> = {
   ready: {
     v: req(num), agent: req(obj({ id: req(str), name: req(str), capacity: req(num) })),
     conversations: req(arrayOf(snapshot)), offers: req(arrayOf(snapshot)),
-    graceMs: req(num), agentGraceMs: req(num), heartbeatMs: req(num),
+    graceMs: req(num), agentGraceMs: req(num), heartbeatMs: req(num), canned: opt(arrayOf(canned)),
     role: opt(oneOf('agent', 'supervisor')), agents: opt(arrayOf(agentSummary)),
   },
+  customer: { conversationId: req(str), customer: req(isObject) },
   offer: { conversation: req(snapshot) },
   'offer-withdrawn': { conversationId: req(str) },
   event: { conversationId: req(str), item: req(transcriptItem) },

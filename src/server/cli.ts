@@ -7,6 +7,8 @@ import { createLogger, LOG_LEVELS, type LogLevel, type ServerLogger } from './lo
 import { resolveOptions, type AgentTokenConfig, type ServerOptions } from './options.js'
 import { packageVersion } from './package-info.js'
 import type { WrapUpCapacity } from './engine/types.js'
+import { readCannedFile } from './canned.js'
+import { DEFAULT_LIMITS } from '../protocol/limits.js'
 
 const HELP = `Usage: holdline serve [options]
        holdline --version
@@ -32,6 +34,7 @@ Options:
   --allowed-origin O        allow this Origin (repeatable; default: all)
   --new-chats-per-minute N  new conversations one address may start per minute (default: no limit)
   --trust-proxy             take that address from the last X-Forwarded-For entry
+  --canned FILE             canned responses for agents: a JSON array of { id, title, text }
   --api-only                serve no static files (no demo pages, no /dist/ bundles)
   --log-level L             debug | info | warn | error (default info)
   --log-format F            text | json (JSON lines, for log collectors; default text)
@@ -171,7 +174,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
       'agent-token': { type: 'string', multiple: true }, 'admin-token': { type: 'string', multiple: true },
       'allowed-origin': { type: 'string', multiple: true }, 'new-chats-per-minute': { type: 'string' }, 'trust-proxy': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' }, 'store-wait-ms': { type: 'string' }, 'api-only': { type: 'boolean' },
-      'log-level': { type: 'string' }, 'log-format': { type: 'string' },
+      'log-level': { type: 'string' }, 'log-format': { type: 'string' }, canned: { type: 'string' },
     },
   })
   if (values.help) return 'help'
@@ -210,6 +213,7 @@ function parse(argv: string[]): Parsed | 'help' | 'version' {
     allowedOrigins: values['allowed-origin'],
     newChatsPerAddress: perMinute === undefined ? undefined : { perMinute },
     trustProxy: values['trust-proxy'] ?? false,
+    ...(values.canned !== undefined ? { cannedResponses: readCannedFile(values.canned, DEFAULT_LIMITS.maxTextLength) } : {}),
   }
   return { options, log }
 }

@@ -2,6 +2,8 @@
  * `createServer` options (SPEC section 4): one interface, one DEFAULTS object, checked at once.
  */
 import type { AutomatedMessageId } from '../protocol/frames.js'
+import type { CannedResponse } from '../protocol/context.js'
+import { checkCannedResponses } from './canned.js'
 import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
@@ -90,6 +92,11 @@ export interface ServerOptions {
    * only behind a proxy you run, which appends that entry. @default false
    */
   trustProxy?: boolean
+  /**
+   * Prepared replies every agent receives in `ready` (CLI: `--canned FILE`, a JSON array of them).
+   * Ids are unique; `{{name}}` in a text stands for the customer's name. @default []
+   */
+  cannedResponses?: readonly CannedResponse[]
 }
 
 /** See {@link ServerOptions.newChatsPerAddress}. */
@@ -126,6 +133,7 @@ export const DEFAULTS = {
   defaultCapacity: 3,
   newChatsPerAddress: undefined as NewChatsPerAddress | undefined,
   trustProxy: false,
+  cannedResponses: [] as readonly CannedResponse[],
 }
 
 /** Options with defaults applied and checked. */
@@ -172,7 +180,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     fail("store must be a Store, 'memory' or a redis:// URL")
   }
   if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
-  return { ...merged, limits: resolveLimits(merged.limits) }
+  const limits = resolveLimits(merged.limits)
+  const cannedResponses = checkCannedResponses(merged.cannedResponses, 'cannedResponses', limits.maxTextLength)
+  return { ...merged, limits, cannedResponses }
 }
 
 function checkTokens(agentTokens: unknown, adminTokens: unknown): void {

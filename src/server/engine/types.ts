@@ -10,6 +10,7 @@ import type {
   TranscriptItem,
   TransitionReason,
 } from '../../protocol/frames.js'
+import type { CustomerDetails } from '../../protocol/context.js'
 
 /** One customer connection (one socket of one tab), as presence sees it. */
 export interface CustomerConnection {
@@ -26,7 +27,8 @@ export interface CustomerConnection {
 export interface Conversation {
   id: string
   widgetId: string
-  customer: { name?: string }
+  /** What the agent console is told of the customer (the name given, the browser, the pages visited). */
+  customer: CustomerDetails
   status: ConversationStatus
   createdAt: number
   /** When the current status was entered. */

@@ -152,6 +152,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
       graceMs: config.graceMs,
       agentGraceMs: config.agentGraceMs,
       heartbeatMs: config.heartbeatMs,
+      canned: [...this.ctx.options.cannedResponses],
     })
   }
 
@@ -197,6 +198,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   /** Until `ready` is out, only answers to this connection's own frames go out (ready, error, pong); presence changes wait for it. */
   override send(frame: ServerToAgentFrame): void {
     if (this.agent === undefined && frame.type === 'presence') this.early?.push(() => this.send(frame))
+    if (this.agent === undefined && frame.type === 'customer') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
     super.send(frame)
   }

@@ -16,6 +16,7 @@ import type { ErrorCode } from '../../protocol/codes.js'
 import type { ServerToCustomerFrame } from '../../protocol/frames.js'
 import type { ServerContext } from './context.js'
 import { hashToken, newConversationId, newToken, tokenMatches } from './tokens.js'
+import { recordContext } from '../engine/customer-context.js'
 
 /** What a `hello` needs of the customer socket it came on. */
 export interface HelloSocket {
@@ -23,6 +24,8 @@ export interface HelloSocket {
   readonly ctx: ServerContext
   tabId: string | undefined
   readonly conversationId: string | undefined
+  /** The `User-Agent` of the request that opened the socket (kept until a conversation records it). */
+  readonly userAgent: string | undefined
   send(frame: ServerToCustomerFrame): void
   refuse(code: ErrorCode, message: string, options?: { ref?: string; fatal?: boolean }): void
   /** Counts a new conversation against the socket's address; false (refused, and said so) past the limit. */
@@ -36,6 +39,12 @@ export interface HelloSocket {
 
 /** Customers who give no details share this one record rather than holding an empty one each. */
 const NO_DETAILS: Conversation['customer'] = Object.freeze({})
+
+/** A new chat's customer: the name given, the browser, the page the hello came from. */
+function customerOf(conn: HelloSocket, hello: HelloFrame): Conversation['customer'] {
+  const report = { userAgent: conn.userAgent, name: hello.customer?.name, page: hello.page }
+  return recordContext(NO_DETAILS, report, conn.ctx.now())
+}
 
 /** How a new chat relates to the one the client named. */
 type NewChatContext = Omit<Extract<HelloDecision, { kind: 'new-chat' }>, 'kind'>
@@ -127,7 +136,7 @@ async function newChat(conn: HelloSocket, hello: HelloFrame, context: NewChatCon
   if (!conn.mayStartChat()) return
   // A conversation the server does not know (resume-unknown) holds nothing to deduplicate against.
   const previousId = context.reason === 'resume-unknown' ? undefined : context.previousConversationId
-  const customer = hello.customer ? { ...hello.customer } : NO_DETAILS
+  const customer = customerOf(conn, hello)
   const init = { id, widgetId: hello.widgetId, customer, tokenHash: hashToken(token), ...(previousId ? { previousId } : {}) }
   const step = createConversation(init, { id: conn.id, tabId: hello.tabId }, conn.ctx.now())
   const result = await service.create(step).catch((error: unknown) => (hello.start ? undefined : Promise.reject(error)))

@@ -3,7 +3,9 @@
  * then live, each once and in order), and presence inputs (every frame is "heard").
  */
 import type WebSocket from 'ws'
-import type { CustomerFrame, CustomerMessageFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
+import type { CustomerFrame, CustomerMessageFrame, HelloFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
+import type { PageInfo } from '../../protocol/context.js'
+import { withContext } from '../engine/customer-context.js'
 import { parseCustomerFrame, type ParseResult } from '../../protocol/validate.js'
 import { connectionClosed, heard, tabAway } from '../engine/presence.js'
 import { customerMessage } from '../engine/messages.js'
@@ -35,6 +37,8 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     ctx: ServerContext,
     /** Where the socket came from, when new conversations are counted per address. */
     readonly address: string | undefined = undefined,
+    /** The `User-Agent` header of the upgrade request; dropped once a conversation has recorded it. */
+    public userAgent: string | undefined = undefined,
   ) {
     super(id, ws, ctx)
   }
@@ -62,7 +66,8 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
   protected async handle(frame: CustomerFrame): Promise<void> {
     if (frame.type === 'hello') {
       this.greet()
-      return handleHello(this, frame)
+      await handleHello(this, frame)
+      return this.afterHello(frame)
     }
     const id = this.conversationId
     if (id === undefined) {
@@ -86,7 +91,33 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
         return void (await this.run(id, (conv, now) => customerEnd(this.heardIn(conv, now), now, this.ctx.config)))
       case 'away':
         return void (await this.run(id, (conv, now) => stepOf(tabAway(conv, this.tabId ?? this.id, now))))
+      case 'page':
+        return this.onPage(id, { url: frame.url, title: frame.title })
     }
+  }
+
+  // Customer context ---------------------------------------------------------------------------
+
+  /** Welcomed: the browser, the name and the page of the hello go in the record (a new chat has them). */
+  private async afterHello(hello: HelloFrame): Promise<void> {
+    const id = this.conversationId
+    if (id === undefined) return
+    const report = { userAgent: this.userAgent, name: hello.customer?.name, page: hello.page }
+    // The hello was heard already: written only if something is new (a resume on another page).
+    await this.run(id, (conv, now) => {
+      const next = isLive(conv.status) ? withContext(conv, report, now) : conv
+      return next === conv ? null : stepOf(next)
+    })
+    // Recorded: an idle socket holds no header string.
+    this.userAgent = undefined
+  }
+
+  /** A navigation: recorded in the live conversation (an ended one keeps what it had); heard like any frame. */
+  private async onPage(id: string, page: PageInfo): Promise<void> {
+    await this.run(id, (conv, now) => {
+      const live = this.heardIn(conv, now)
+      return stepOf(isLive(conv.status) ? withContext(live, { page }, now) : live)
+    })
   }
 
   /** Runs an operation on this connection's conversation. */

@@ -60,7 +60,8 @@ export function attachEndpoints(ctx: ServerContext, http: HttpServer, Server: ty
     const origin = req.headers.origin
     // Read only when counted: an idle customer then holds no address string.
     const address = ctx.newChats && path === '/v1/customer' ? clientAddress(req, ctx.options.trustProxy) : undefined
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, address, path, endpoints, listeners))
+    const userAgent = path === '/v1/customer' ? req.headers['user-agent'] : undefined
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ctx, ws, origin, address, path, endpoints, listeners, userAgent))
   })
   return endpoints
 }
@@ -103,8 +104,8 @@ function socketListeners(ctx: ServerContext, { connections, refused }: Endpoints
   }
 }
 
-function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, address: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners): void {
-  const conn = path === '/v1/agent' ? new AgentSocket(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerSocket(newConnectionId(), ws, ctx, address)
+function onSocket(ctx: ServerContext, ws: WebSocket, origin: string | undefined, address: string | undefined, path: string, endpoints: Endpoints, listeners: Listeners, userAgent?: string): void {
+  const conn = path === '/v1/agent' ? new AgentSocket(agentConnectionId(ctx, newConnectionId()), ws, ctx) : new CustomerSocket(newConnectionId(), ws, ctx, address, userAgent)
   const allowed = originAllowed(ctx.options.allowedOrigins, origin)
   if (ctx.closing || !allowed) {
     endpoints.refused.add(ws)

@@ -3,6 +3,7 @@
  */
 import type { TranscriptItem } from '../../protocol/frames.js'
 import { presenceOf } from '../engine/presence.js'
+import { customerChanged } from '../engine/customer-context.js'
 import type { Conversation, EngineConfig } from '../engine/types.js'
 import type { BusMessage } from '../store/types.js'
 import type { AgentPeer, CustomerPeer } from './peers.js'
@@ -61,13 +62,16 @@ export class Hub {
 
   private changed(conv: Conversation, previous: Conversation | undefined, items: TranscriptItem[]): void {
     const presenceChanged = previous !== undefined && previous.presence !== conv.presence
+    // A page visited, a browser recorded: the conversation's consoles are told (never its customer).
+    const customerMoved = previous !== undefined && customerChanged(previous.customer, conv.customer)
     // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
-    if (items.length === 0 && !presenceChanged) return
+    if (items.length === 0 && !presenceChanged && !customerMoved) return
     for (const customer of this.customers.get(conv.id)) customer.deliver(items)
     if (this.agents.size === 0) return
     for (const agent of this.agentsFor(conv, previous)) {
       agent.deliver(conv.id, items)
       if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config, this.now()) })
+      if (customerMoved) agent.send({ type: 'customer', conversationId: conv.id, customer: conv.customer })
     }
   }
 
