@@ -19,8 +19,11 @@ export interface ComposerHandlers {
 export interface Composer {
   readonly el: HTMLElement
   readonly field: HTMLTextAreaElement
-  /** Point the composer at a chat; `disabled` says why it cannot be written to. */
-  target(conversationId: string | undefined, disabled?: string): void
+  /**
+   * Point the composer at a chat. `blocked` says, per mode, why it cannot be written in (a chat in
+   * wrap-up takes notes but no replies); a mode absent from it is open.
+   */
+  target(conversationId: string | undefined, blocked?: Partial<Record<ComposerMode, string>>): void
   mode: ComposerMode
   /** Whether notes can be written (the server supports them). */
   notes: boolean
@@ -31,6 +34,7 @@ export function createComposer(handlers: ComposerHandlers): Composer {
   const drafts = new Map<string, string>()
   let current: string | undefined
   let mode: ComposerMode = 'reply'
+  let blocked: Partial<Record<ComposerMode, string>> = {}
   const field = h('textarea', { id: 'hl-composer-text', rows: '2', 'aria-label': 'Reply to the customer', 'data-testid': 'composer-text' })
   const send = h('button', { type: 'submit', class: 'hl-button hl-primary', 'data-testid': 'agent-send' }, 'Send')
   const reply = h('button', { type: 'button', class: 'hl-tab', 'aria-pressed': 'true', 'data-testid': 'mode-reply', onclick: () => setMode('reply') }, 'Reply')
@@ -47,7 +51,14 @@ export function createComposer(handlers: ComposerHandlers): Composer {
     field.setAttribute('aria-label', next === 'note' ? 'Internal note (only agents see this)' : 'Reply to the customer')
     setText(hint, next === 'note' ? 'Only agents see this' : '')
     setText(send, next === 'note' ? 'Add note' : 'Send')
-    if (!field.disabled) field.placeholder = placeholder()
+    applyBlocked()
+  }
+  const applyBlocked = (): void => {
+    const reason = blocked[mode]
+    field.disabled = send.disabled = reason !== undefined
+    reply.disabled = blocked.reply !== undefined && blocked.note !== undefined
+    note.disabled = blocked.note !== undefined
+    field.placeholder = reason ?? placeholder()
   }
   const placeholder = (): string => (mode === 'note' ? 'Internal note… only agents see this' : 'Reply… (Enter to send, Shift+Enter for a new line, / for canned replies)')
 
@@ -86,15 +97,16 @@ export function createComposer(handlers: ComposerHandlers): Composer {
   return {
     el: form,
     field,
-    target(id, disabled) {
+    target(id, reasons = {}) {
       if (id !== current) {
         current = id
         field.value = id === undefined ? '' : (drafts.get(id) ?? '')
         error.hidden = true
       }
-      field.disabled = send.disabled = disabled !== undefined
-      reply.disabled = note.disabled = disabled !== undefined
-      field.placeholder = disabled ?? placeholder()
+      blocked = reasons
+      // Only notes can be written: the composer switches to them rather than sit disabled.
+      if (blocked.reply !== undefined && blocked.note === undefined && mode === 'reply' && !note.hidden) return setMode('note')
+      applyBlocked()
     },
     get mode() {
       return mode

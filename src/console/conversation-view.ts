@@ -28,6 +28,8 @@ export interface ConversationState {
   wrapUpLeftMs?: number
   typing: boolean
   canTransfer: boolean
+  /** Internal notes can be written (not on a closed chat). */
+  canNote: boolean
 }
 
 export interface ConversationView {
@@ -70,7 +72,7 @@ export function createConversationView(actions: ConversationActions): Conversati
       empty.hidden = !!state
       if (!state) {
         shown = undefined
-        composer.target(undefined, 'No chat open')
+        composer.target(undefined, { reply: 'No chat open', note: 'No chat open' })
         return
       }
       const c = state.conversation
@@ -104,7 +106,10 @@ export function createConversationView(actions: ConversationActions): Conversati
       setText(banner.firstElementChild!, bannerTitle)
       setText(banner.lastElementChild!, bannerText)
 
-      composer.target(c.id, active ? undefined : disabledReason(c, state))
+      composer.target(c.id, {
+        ...(active ? {} : { reply: disabledReason(c, state) }),
+        ...(state.canNote ? {} : { note: c.status === 'closed' ? 'This chat is closed.' : 'Notes are not available here.' }),
+      })
     },
   }
 }
@@ -122,7 +127,7 @@ function bannerFor(c: AgentConversation, state: ConversationState): [string, str
 
 function disabledReason(c: AgentConversation, state: ConversationState): string {
   if (c.status === 'closed') return 'This chat is closed.'
-  if (c.status === 'wrap-up') return 'The chat has ended: the customer can no longer read replies.'
+  if (c.status === 'wrap-up') return 'The chat has ended: the customer can no longer read replies. Notes are still open.'
   if (c.status === 'open') return 'Accept the chat to reply.'
   return state.mine ? 'You cannot write here.' : `Assigned to ${c.agent?.name ?? 'another agent'}.`
 }

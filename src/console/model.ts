@@ -43,6 +43,12 @@ export function myChats(agent: Agent, me: string | undefined): AgentConversation
   return [...mine.filter((c) => c.status === 'active'), ...mine.filter((c) => c.status === 'wrap-up')]
 }
 
+/** Every chat in progress (active, wrap-up), for a supervisor: active first. */
+export function liveChats(agent: Agent): AgentConversation[] {
+  const all = [...agent.conversations.values()]
+  return [...all.filter((c) => c.status === 'active'), ...all.filter((c) => c.status === 'wrap-up')]
+}
+
 /** Keeps closed chats for the Recent list (newest first, bounded). */
 export function rememberClosed(model: ConsoleModel, c: AgentConversation): void {
   if (c.status !== 'closed') return

@@ -9,7 +9,7 @@ export interface QueueList {
   render(offers: readonly AgentConversation[], serverNow: number): void
 }
 
-export function createQueueList(onAccept: (id: string) => void, onOpen: (id: string) => void): QueueList {
+export function createQueueList(onAccept: (id: string) => void, onOpen: (id: string) => void, action = 'Accept'): QueueList {
   const count = h('span', { class: 'hl-count', 'data-testid': 'queue-count' })
   const list = h('ul', { class: 'hl-list', 'data-testid': 'offers', 'aria-labelledby': 'hl-queue-title' })
   const empty = h('p', { class: 'hl-empty' }, 'No customer is waiting.')
@@ -22,7 +22,7 @@ export function createQueueList(onAccept: (id: string) => void, onOpen: (id: str
       { class: 'hl-item hl-offer', 'data-testid': 'offer', 'data-conversation-id': c.id },
       preview,
       h('span', { class: 'hl-wait', 'data-testid': 'waiting' }),
-      h('button', { type: 'button', class: 'hl-button hl-primary hl-small', 'data-testid': 'accept', onclick: () => onAccept(c.id) }, 'Accept'),
+      h('button', { type: 'button', class: 'hl-button hl-primary hl-small', 'data-testid': 'accept', onclick: () => onAccept(c.id) }, action),
     )
   }
   const update = (li: HTMLElement, c: AgentConversation, serverNow: number): void => {
@@ -32,7 +32,7 @@ export function createQueueList(onAccept: (id: string) => void, onOpen: (id: str
     setText(li.querySelector('.hl-preview')!, first?.kind === 'message' ? first.text : 'Has not written yet')
     const waited = formatDuration(serverNow - waitingSince(c))
     setText(li.querySelector('.hl-wait')!, `waiting ${waited}`)
-    li.querySelector('[data-testid="accept"]')!.setAttribute('aria-label', `Accept the chat with ${name}, waiting ${waited}`)
+    li.querySelector('[data-testid="accept"]')!.setAttribute('aria-label', `${action} the chat with ${name}, waiting ${waited}`)
   }
 
   return {
