@@ -116,6 +116,39 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     expect(await store.removeClosed('r1')).toBe(false)
   })
 
+  it('keeps internal notes in their own list: ids made by the store, a repeated client id recorded once, no seq taken', async () => {
+    const [a, b] = await pair(kind)
+    const created = await a.create(open('n1'))
+    await a.create(open('n2'))
+    const ana = { id: 'a1', name: 'Ana' }
+    const first = await a.addNote('n1', { at: 5, text: 'VIP, be kind', agent: ana, afterSeq: 1, clientId: 'k1' })
+    expect(first).toEqual({ note: { id: 'n1.n1', at: 5, text: 'VIP, be kind', agent: ana, afterSeq: 1, clientId: 'k1' }, duplicate: false })
+    // Another process repeats the same client id (an outbox re-send after a reconnect): the original.
+    expect(await b.addNote('n1', { at: 9, text: 'VIP, be kind', agent: ana, afterSeq: 2, clientId: 'k1' })).toEqual({ note: first?.note, duplicate: true })
+    const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).addNote('n1', { at: 10 + i, text: `n${i}`, agent: ana, afterSeq: 1, clientId: `r${i}` })))
+    const notes = await b.notes('n1')
+    expect(notes.map((n) => n.id)).toEqual(Array.from({ length: 11 }, (_, i) => `n1.n${i + 1}`))
+    expect(new Set(racing.map((r) => r?.note.id)).size).toBe(10)
+    // The same client id in another conversation is another note; notes take no transcript seq.
+    expect((await a.addNote('n2', { at: 5, text: 'x', agent: ana, afterSeq: 0, clientId: 'k1' }))?.note.id).toBe('n2.n1')
+    expect((await a.get('n1'))?.lastSeq).toBe(created.conversation.lastSeq)
+    expect(await a.transcript('n1')).toEqual(created.items)
+    expect(await a.addNote('missing', { at: 5, text: 'x', agent: ana, afterSeq: 0, clientId: 'k9' })).toBeUndefined()
+    expect(await a.notes('missing')).toEqual([])
+  })
+
+  it('removes the notes with the conversation', async () => {
+    const [store] = await pair(kind)
+    await store.create(open('nr'))
+    await store.addNote('nr', { at: 5, text: 'gone soon', agent: { id: 'a1', name: 'Ana' }, afterSeq: 1, clientId: 'k1' })
+    await store.transact('nr', (c) => ({ conversation: { ...c, status: 'closed' }, drafts: [] }))
+    expect(await store.removeClosed('nr')).toBe(true)
+    expect(await store.notes('nr')).toEqual([])
+    // A conversation made again with the id starts without them, and numbers its notes from 1.
+    await store.create(open('nr'))
+    expect((await store.addNote('nr', { at: 6, text: 'new', agent: { id: 'a1', name: 'Ana' }, afterSeq: 1, clientId: 'k1' }))).toMatchObject({ duplicate: false, note: { id: 'nr.n1', text: 'new' } })
+  })
+
   it('writes the deadlines of the record as updated, with the update: racing updates leave the last one', async () => {
     const [a, b] = await pair(kind)
     // Deadlines that name the record they were made from, so a stale set would show.

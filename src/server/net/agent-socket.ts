@@ -6,7 +6,9 @@ import {
   PROTOCOL_VERSION,
   type AgentFrame,
   type AgentMessageFrame,
+  type AgentSummary,
   type AuthFrame,
+  type NoteItem,
   type ServerToAgentFrame,
   type TranscriptItem,
 } from '../../protocol/frames.js'
@@ -15,7 +17,8 @@ import { presenceOf } from '../engine/presence.js'
 import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep, agentMessageStep, isOwnedBy } from '../engine/agent-actions.js'
 import { eligibleAgents } from '../engine/routing.js'
 import type { Conversation } from '../engine/types.js'
-import { findAgent, type AgentIdentity } from './agent-auth.js'
+import { findAgent, isAdmin, type AgentIdentity } from './agent-auth.js'
+import { agentSummaries, handleNote, handleTransfer, SUPERVISOR } from './agent-workspace.js'
 import { agentBackEverywhere, agentGoneEverywhere } from '../runner/agent-presence.js'
 import { currentLoads } from '../runner/loads.js'
 import { Connection, type Side } from './connection.js'
@@ -23,7 +26,7 @@ import { skipsAhead, unsent } from './delivery.js'
 import type { AgentPeer } from './peers.js'
 import { snapshotOf } from './snapshot.js'
 
-type Targeted = Exclude<AgentFrame, AuthFrame | { type: 'ping' }>
+type Targeted = Exclude<AgentFrame, AuthFrame | { type: 'ping' } | { type: 'transfer' } | { type: 'note' }>
 
 /** An agent console's socket. */
 export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> implements AgentPeer {
@@ -36,6 +39,13 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   /** Conversations this connection follows, with the highest seq sent. */
   private readonly sentSeq = new Map<string, number>()
   private lastCapacity = ''
+  /** Signed in with an admin token: follows every conversation, holds no capacity, is offered nothing. */
+  supervisor = false
+  /** Per conversation, the ids of the internal notes sent (each goes once). */
+  private readonly sentNotes = new Map<string, Set<string>>()
+  /** Conversations a supervisor is being sent whole (a `conversation` frame on its way). */
+  private readonly introducing = new Set<string>()
+  private lastAgents = ''
   /**
    * What arrived for this console while `ready` was being prepared (recorded items, presence
    * changes), replayed right after it: the snapshots may have been read before it happened.
@@ -52,7 +62,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
 
   protected refOf(frame: AgentFrame): string {
     // A message by its client id, so that the console retries (or drops) that one.
-    return frame.type === 'message' ? frame.clientId : 'conversationId' in frame ? frame.conversationId : frame.type
+    return frame.type === 'message' || frame.type === 'note' ? frame.clientId : 'conversationId' in frame ? frame.conversationId : frame.type
   }
 
   protected async handle(frame: AgentFrame): Promise<void> {
@@ -64,7 +74,12 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     const agent = this.agent
     if (!agent) return this.refuse('not-ready', 'send auth first', { ref: frame.type })
     const conv = await this.ctx.store.get(frame.conversationId)
-    if (!conv) return this.refuse('not-found', 'no such conversation', { ref: frame.conversationId })
+    if (!conv) return this.refuse('not-found', 'no such conversation', { ref: frame.type === 'note' ? frame.clientId : frame.conversationId })
+    // The agent workspace (issue 17): transfer and notes, for agents and supervisors alike.
+    const author = this.supervisor ? SUPERVISOR : { id: agent.id, name: agent.name }
+    if (frame.type === 'transfer') return handleTransfer(this.ctx, this, author, conv, frame)
+    if (frame.type === 'note') return handleNote(this.ctx, this, author, conv, frame)
+    if (this.supervisor) return this.refuse('forbidden', 'a supervisor takes no chats and writes to no customer', { ref: this.refOf(frame) })
     if (frame.type === 'accept') return this.onAccept(agent, conv)
     if (conv.agent?.id !== agent.id) {
       // Its own message, recorded before the chat left it (the ack lost on the way): acknowledged.
@@ -111,6 +126,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     if (this.agent) return this.refuse('already-started', 'already authenticated', { ref: 'auth' })
     if (frame.v !== PROTOCOL_VERSION) return this.refuse('unsupported-version', `protocol version ${frame.v} is not supported`, { fatal: true })
     const found = findAgent(this.ctx.options.agentTokens, frame.token, this.ctx.options.defaultCapacity)
+    if (!found && isAdmin(this.ctx.options.adminTokens, frame.token)) return this.onSupervisorAuth()
     if (!found) return this.refuse('unauthorized', 'unknown agent token', { fatal: true })
     if (frame.capacity !== undefined && (frame.capacity < 1 || frame.capacity > 1000)) {
       return this.refuse('bad-frame', 'capacity must be from 1 to 1000', { ref: 'auth' })
@@ -131,7 +147,31 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     const early = this.early ?? []
     this.early = undefined
     for (const replay of early) replay()
+    // A note written while an offer's snapshot was read went to the consoles offered it, not yet this one.
+    for (const id of [...this.offered]) this.deliverNotes(id, await this.ctx.store.notes(id))
     await this.ctx.store.publish({ type: 'routing' })
+  }
+
+  /** An admin token: a supervisor, registered apart from agents (routing never sees it). */
+  private async onSupervisorAuth(): Promise<void> {
+    const identity = { ...SUPERVISOR, capacity: 0 }
+    this.supervisor = true
+    this.ctx.hub.addSupervisor(this)
+    const { store, config } = this.ctx
+    const live = await store.listConversations({ statuses: ['open', 'active', 'wrap-up'] })
+    const conversations = await Promise.all(live.map((c) => snapshotOf(c, store, config, this.ctx.now())))
+    for (const s of conversations) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0, s.notes)
+    const { loads } = await currentLoads(this.ctx)
+    const agents = agentSummaries(this.ctx, loads)
+    this.lastAgents = JSON.stringify(agents)
+    this.send({
+      type: 'ready', v: PROTOCOL_VERSION, agent: identity, role: 'supervisor', conversations, offers: [], agents,
+      graceMs: config.graceMs, agentGraceMs: config.agentGraceMs, heartbeatMs: config.heartbeatMs,
+    })
+    this.agent = identity
+    const early = this.early ?? []
+    this.early = undefined
+    for (const replay of early) replay()
   }
 
   private async sendReady(agent: AgentIdentity): Promise<void> {
@@ -141,12 +181,16 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     const { loads, open } = await currentLoads(this.ctx)
     const offered = open.filter((c) => eligibleAgents(c, loads).includes(agent.id)).sort((a, b) => a.statusAt - b.statusAt)
     const offers = await Promise.all(offered.map((c) => snapshotOf(c, store, config, this.ctx.now())))
-    for (const s of [...conversations, ...offers]) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0)
+    for (const s of [...conversations, ...offers]) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0, s.notes)
     for (const s of offers) this.offered.add(s.id)
+    const agents = agentSummaries(this.ctx, loads)
+    this.lastAgents = JSON.stringify(agents)
     this.send({
       type: 'ready',
       v: PROTOCOL_VERSION,
       agent,
+      role: 'agent',
+      agents,
       conversations,
       offers,
       graceMs: config.graceMs,
@@ -197,15 +241,65 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
 
   /** Until `ready` is out, only answers to this connection's own frames go out (ready, error, pong); presence changes wait for it. */
   override send(frame: ServerToAgentFrame): void {
+    // A conversation sent whole is followed from there (to a supervisor, or as a transfer's answer).
+    if (frame.type === 'conversation') this.follow(frame.conversation.id, frame.conversation.transcript.at(-1)?.seq ?? 0, frame.conversation.notes)
     if (this.agent === undefined && frame.type === 'presence') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && frame.type === 'customer') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
     super.send(frame)
   }
 
-  /** Starts following a conversation from `seq` (its snapshot was sent up to there). */
-  follow(conversationId: string, seq: number): void {
+  /** Starts following a conversation from `seq` (its snapshot was sent up to there, with `notes`). */
+  follow(conversationId: string, seq: number, notes: readonly NoteItem[] = []): void {
     this.sentSeq.set(conversationId, Math.max(seq, this.sentSeq.get(conversationId) ?? 0))
+    for (const note of notes) this.noted(conversationId, note)
+  }
+
+  /** The console holds `note` (sent in a snapshot or as an answer): it is not sent again. */
+  noted(conversationId: string, note: NoteItem): void {
+    let sent = this.sentNotes.get(conversationId)
+    if (!sent) this.sentNotes.set(conversationId, (sent = new Set()))
+    sent.add(note.id)
+  }
+
+  /** Sends the internal notes not sent yet, each once, in the order given. */
+  deliverNotes(conversationId: string, notes: readonly NoteItem[]): void {
+    if (this.early) {
+      this.early.push(() => this.deliverNotes(conversationId, notes))
+      return
+    }
+    const sent = this.sentNotes.get(conversationId)
+    for (const note of notes) {
+      if (sent?.has(note.id)) continue
+      this.noted(conversationId, note)
+      this.send({ type: 'note', conversationId, note })
+    }
+  }
+
+  /** Sends `agents` when the list changed. */
+  agentsChanged(agents: readonly AgentSummary[]): void {
+    const key = JSON.stringify(agents)
+    if (key === this.lastAgents) return
+    this.lastAgents = key
+    this.send({ type: 'agents', agents: [...agents] })
+  }
+
+  /** A supervisor is sent a conversation it did not follow (a new one) whole, then its later items. */
+  private async introduce(conversationId: string): Promise<void> {
+    if (this.introducing.has(conversationId)) return
+    this.introducing.add(conversationId)
+    try {
+      const conv = await this.ctx.store.get(conversationId)
+      if (!conv || this.closed) return
+      const snapshot = await snapshotOf(conv, this.ctx.store, this.ctx.config, this.ctx.now())
+      this.send({ type: 'conversation', conversation: snapshot })
+      // Items recorded while the snapshot was read and sent were dropped here: read them now.
+      await this.catchUp(conversationId, this.sentSeq.get(conversationId) ?? 0)
+    } catch (error) {
+      this.ctx.events.emit('error', { error, context: 'agent:supervisor' })
+    } finally {
+      this.introducing.delete(conversationId)
+    }
   }
 
   /** Sends recorded items of a followed (or newly assigned) conversation, each once, in order. */
@@ -215,6 +309,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
       return
     }
     if (items.length === 0) return
+    if (this.supervisor && !this.sentSeq.has(conversationId)) return void this.introduce(conversationId)
     const sent = this.sentSeq.get(conversationId) ?? 0
     // Followed before, with items missed since (recorded while its offer was withdrawn, before this
     // console's accept landed, or a publish lost): the console must not hold a transcript with a hole.
@@ -232,13 +327,16 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
 
   private async readAgain(agent: AgentIdentity): Promise<void> {
     try {
-      const assigned = await this.ctx.store.listConversations({ agentId: agent.id })
+      const assigned = this.supervisor
+        ? await this.ctx.store.listConversations({ statuses: ['open', 'active', 'wrap-up'] })
+        : await this.ctx.store.listConversations({ agentId: agent.id })
       for (const conv of assigned) {
         if (conv.status !== 'closed' && this.sentSeq.has(conv.id)) this.send({ type: 'presence', presence: presenceOf(conv, this.ctx.config, this.ctx.now()) })
       }
       for (const id of new Set([...assigned.map((c) => c.id), ...this.offered])) {
         const sent = this.sentSeq.get(id) ?? 0
         if (sent > 0) await this.catchUp(id, sent)
+        if (sent > 0) this.deliverNotes(id, await this.ctx.store.notes(id))
       }
     } catch (error) {
       this.ctx.events.emit('error', { error, context: 'agent:resync' })
@@ -272,6 +370,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   async onClose(): Promise<void> {
     this.closed = true
     await this.drained()
+    if (this.supervisor) return void this.ctx.hub.removeSupervisor(this)
     const agent = this.registered
     if (!agent) return
     this.ctx.hub.removeAgent(agent.id, this)

@@ -201,8 +201,10 @@ export abstract class Connection<Out extends { type: string } = ServerFrame, In 
     try {
       const value: unknown = JSON.parse(text)
       if (typeof value === 'object' && value !== null) {
-        const { clientId, type } = value as Record<string, unknown>
+        const { clientId, conversationId, type } = value as Record<string, unknown>
         if (typeof clientId === 'string' && clientId.length <= 128) ref = clientId
+        // An agent action (a transfer with an over-long note) is named by its conversation, as its answer is.
+        else if (typeof conversationId === 'string' && conversationId.length <= 128 && type !== 'message') ref = conversationId
         else if (typeof type === 'string' && type.length <= 64) ref = type
       }
     } catch {

@@ -13,6 +13,8 @@ import { Registry } from './registry.js'
 export class Hub {
   readonly customers = new Registry<CustomerPeer>()
   readonly agents = new Registry<AgentPeer>()
+  /** Supervisors' consoles (admin tokens): they follow every conversation and hold no capacity. */
+  readonly supervisors = new Set<AgentPeer>()
   /** Set by the server: recompute offers and capacity for local agents. */
   onRouting: () => void = () => {}
   /** A customer connection attached to its conversation (it may need its queue position). */
@@ -40,6 +42,14 @@ export class Hub {
     this.agents.remove(agentId, conn)
   }
 
+  addSupervisor(conn: AgentPeer): void {
+    this.supervisors.add(conn)
+  }
+
+  removeSupervisor(conn: AgentPeer): void {
+    this.supervisors.delete(conn)
+  }
+
   /** All local agent connections. */
   allAgents(): AgentPeer[] {
     return this.agents.all()
@@ -50,13 +60,14 @@ export class Hub {
     if (message.type === 'routing') return this.onRouting()
     if (message.type === 'typing') return this.typing(message.conversationId, message.from, message.agentId)
     if (message.type === 'resync') return this.resync()
+    if (message.type === 'note') return this.note(message)
     this.changed(message.conversation, message.previous, message.items)
   }
 
   /** Changes published while the subscription was down never came: everyone reads what they hold. */
   private resync(): void {
     for (const customer of this.customers.all()) customer.resync()
-    for (const agent of this.allAgents()) agent.resync()
+    for (const agent of [...this.allAgents(), ...this.supervisors]) agent.resync()
     this.onRouting()
   }
 
@@ -67,7 +78,7 @@ export class Hub {
     // Most changes are heartbeats: nothing recorded and presence as it was, so nobody has anything to see.
     if (items.length === 0 && !presenceChanged && !customerMoved) return
     for (const customer of this.customers.get(conv.id)) customer.deliver(items)
-    if (this.agents.size === 0) return
+    if (this.agents.size === 0 && this.supervisors.size === 0) return
     for (const agent of this.agentsFor(conv, previous)) {
       agent.deliver(conv.id, items)
       if (presenceChanged) agent.send({ type: 'presence', presence: presenceOf(conv, this.config, this.now()) })
@@ -82,7 +93,19 @@ export class Hub {
       if (id) for (const a of this.agents.get(id)) out.add(a)
     }
     for (const a of this.allAgents()) if (a.offered.has(conv.id)) out.add(a)
+    for (const s of this.supervisors) out.add(s)
     return out
+  }
+
+  /**
+   * An internal note goes to agent consoles alone: the conversation's agent, those offered it, the
+   * supervisors. No customer connection is looked at here.
+   */
+  private note(message: Extract<BusMessage, { type: 'note' }>): void {
+    const out = new Set<AgentPeer>(message.agentId ? this.agents.get(message.agentId) : [])
+    for (const a of this.allAgents()) if (a.offered.has(message.conversationId)) out.add(a)
+    for (const s of this.supervisors) out.add(s)
+    for (const a of out) a.deliverNotes(message.conversationId, [message.note])
   }
 
   /** Typing goes to the customer's tabs, or to the assigned agent's consoles; never recorded. */

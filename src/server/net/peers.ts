@@ -2,7 +2,7 @@
  * What the hub and routing need of this process's sockets. The sockets implement these; the hub and
  * routing know only these, so nothing that delivers to a socket imports the socket's own code.
  */
-import type { ServerToAgentFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
+import type { AgentSummary, NoteItem, ServerToAgentFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
 import type { AgentIdentity } from './agent-auth.js'
 
 /** A customer socket bound to a conversation. */
@@ -25,8 +25,14 @@ export interface AgentPeer {
   deliver(conversationId: string, items: readonly TranscriptItem[]): void
   resync(): void
   send(frame: ServerToAgentFrame): void
-  /** Starts following a conversation from `seq` (its snapshot was sent up to there). */
-  follow(conversationId: string, seq: number): void
+  /** Starts following a conversation from `seq` (its snapshot was sent up to there, with `notes`). */
+  follow(conversationId: string, seq: number, notes?: readonly NoteItem[]): void
   /** Sends `capacity` when it changed. */
   capacity(used: number, total: number): void
+  /** A supervisor's console (admin token): follows every conversation, holds no capacity. */
+  readonly supervisor: boolean
+  /** Sends the internal notes not sent yet, each once, in the order given. */
+  deliverNotes(conversationId: string, notes: readonly NoteItem[]): void
+  /** Sends `agents` when the list changed. */
+  agentsChanged(agents: readonly AgentSummary[]): void
 }

@@ -6,9 +6,12 @@ import { presenceOf } from '../engine/presence.js'
 import type { Conversation, EngineConfig } from '../engine/types.js'
 import type { Store } from '../store/types.js'
 
-/** The agent console's view of a conversation, with its full transcript. */
+/**
+ * The agent console's view of a conversation, with its full transcript and its internal notes. For
+ * agent consoles and agent/admin HTTP answers only: nothing a customer receives is built from it.
+ */
 export async function snapshotOf(conv: Conversation, store: Store, config: EngineConfig, now: number): Promise<ConversationSnapshot> {
-  const transcript = await store.transcript(conv.id)
+  const [transcript, notes] = await Promise.all([store.transcript(conv.id), store.notes(conv.id)])
   return {
     id: conv.id,
     status: conv.status,
@@ -19,6 +22,7 @@ export async function snapshotOf(conv: Conversation, store: Store, config: Engin
     ...(conv.status === 'wrap-up' ? { wrapUpDeadline: conv.statusAt + config.wrapUpAutoCloseMs } : {}),
     presence: presenceOf(conv, config, now),
     transcript,
+    notes,
   }
 }
 

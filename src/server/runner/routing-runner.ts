@@ -7,6 +7,7 @@ import type { Conversation } from '../engine/types.js'
 import type { AgentPeer } from '../net/peers.js'
 import type { ServerContext } from '../net/context.js'
 import { snapshotOf } from '../net/snapshot.js'
+import { agentSummaries } from '../net/agent-workspace.js'
 import { currentLoads } from './loads.js'
 
 /**
@@ -22,7 +23,7 @@ export class RoutingRunner {
   request(): void {
     // A run starts by looking for local agents; with none, it would do nothing (an agent who
     // authenticates later asks for a run itself). Every new conversation asks, so this is common.
-    if (!this.running && this.ctx.hub.agents.size === 0) return
+    if (!this.running && this.ctx.hub.agents.size === 0 && this.ctx.hub.supervisors.size === 0) return
     if (this.running) {
       this.again = true
       return
@@ -45,8 +46,12 @@ export class RoutingRunner {
 
   private async run(): Promise<void> {
     const agents = this.ctx.hub.allAgents().filter((a) => a.agent !== undefined)
-    if (agents.length === 0) return
+    const supervisors = [...this.ctx.hub.supervisors].filter((a) => a.agent !== undefined)
+    if (agents.length === 0 && supervisors.length === 0) return
     const { loads, open } = await currentLoads(this.ctx)
+    // Load and presence of every agent, for transfer pickers and supervisors (sent when it changed).
+    const summaries = agentSummaries(this.ctx, loads)
+    for (const conn of [...agents, ...supervisors]) conn.agentsChanged(summaries)
     const offers = computeOffers(open, loads)
     const byId = new Map(open.map((c) => [c.id, c]))
     for (const conn of agents) {
@@ -76,8 +81,10 @@ export class RoutingRunner {
       // is no longer offered, and an offer now would outlive the status the console already has.
       if (snapshot.transcript.some((i) => i.kind === 'status' && i.seq > conv.lastSeq)) continue
       conn.offered.add(id)
-      conn.follow(id, snapshot.transcript.at(-1)?.seq ?? conv.lastSeq)
+      conn.follow(id, snapshot.transcript.at(-1)?.seq ?? conv.lastSeq, snapshot.notes)
       conn.send({ type: 'offer', conversation: snapshot })
+      // A note written while the snapshot was read went to the consoles offered it then, not this one.
+      conn.deliverNotes(id, await this.ctx.store.notes(id))
     }
   }
 }

@@ -2,7 +2,7 @@
  * The default store: one process, everything in memory. Each call completes in one synchronous
  * section, which is what makes `transact` and `claimDue` atomic here.
  */
-import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
+import type { ConversationStatus, NoteItem, TranscriptItem } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
@@ -10,6 +10,7 @@ import type {
   BusMessage,
   ConversationFilter,
   Mutator,
+  NoteDraft,
   RecordedAck,
   Schedule,
   Store,
@@ -22,6 +23,8 @@ interface Entry {
   items: TranscriptItem[]
   /** Made on the first recorded client message: an empty Map costs ~200 bytes per idle conversation. */
   acks: Map<string, RecordedAck> | undefined
+  /** Internal notes, made on the first one (most conversations have none). */
+  notes?: NoteItem[]
 }
 
 /**
@@ -113,6 +116,21 @@ export class MemoryStore implements Store {
     this.byStatus.closed.delete(id)
     this.deadlines.replace(id, [])
     return true
+  }
+
+  async addNote(conversationId: string, draft: NoteDraft): Promise<{ note: NoteItem; duplicate: boolean } | undefined> {
+    const entry = this.entries.get(conversationId)
+    if (!entry) return undefined
+    const known = entry.notes?.find((n) => n.clientId === draft.clientId)
+    if (known) return { note: known, duplicate: true }
+    const notes = (entry.notes ??= [])
+    const note: NoteItem = { id: `${conversationId}.n${notes.length + 1}`, ...draft }
+    notes.push(note)
+    return { note, duplicate: false }
+  }
+
+  async notes(conversationId: string): Promise<NoteItem[]> {
+    return [...(this.entries.get(conversationId)?.notes ?? [])]
   }
 
   async setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void> {

@@ -81,7 +81,7 @@ return 1
  */
 export const REMOVE_CONVERSATION = new Script(`
 if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[9], KEYS[10])
 redis.call('SREM', KEYS[5], ARGV[2])
 if ARGV[4] == '1' then redis.call('SREM', KEYS[6], ARGV[2]) end
 local members = cjson.decode(ARGV[3])
@@ -116,4 +116,22 @@ return out
 export const RELEASE_LOCK = new Script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`)
+
+/**
+ * Appends an internal note unless its client id is recorded (then returns that one). The id is made
+ * here from the list's length; the note's JSON is spliced, not re-encoded (cjson would rewrite its
+ * numbers). KEYS: 1 notes, 2 note client ids (-> index), 3 the conversation's record. ARGV: 1 client
+ * id, 2 conversation id, 3 the note's JSON without its id. Returns nil when the conversation is
+ * unknown, else { 1 if a repeat else 0, the note's JSON }.
+ */
+export const ADD_NOTE = new Script(`
+if redis.call('EXISTS', KEYS[3]) == 0 then return false end
+local known = redis.call('HGET', KEYS[2], ARGV[1])
+if known then return { 1, redis.call('LINDEX', KEYS[1], tonumber(known)) } end
+local n = redis.call('LLEN', KEYS[1])
+local raw = '{"id":' .. cjson.encode(ARGV[2] .. '.n' .. (n + 1)) .. ',' .. string.sub(ARGV[3], 2)
+redis.call('RPUSH', KEYS[1], raw)
+redis.call('HSET', KEYS[2], ARGV[1], n)
+return { 0, raw }
 `)

@@ -7,15 +7,15 @@
  * scripts are in redis-scripts.ts.
  */
 import { randomUUID } from 'node:crypto'
-import type { ConversationStatus, TranscriptItem } from '../../protocol/frames.js'
+import type { ConversationStatus, NoteItem, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import type { ServerLogger } from '../logger.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { connectRedis, type RedisClient } from './redis-connect.js'
 import { guarded } from './redis-errors.js'
-import { CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
+import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
-import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
+import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -72,6 +72,8 @@ export class RedisStore implements Store {
     revision: (id: string) => `${this.prefix}r:${id}`,
     items: (id: string) => `${this.prefix}i:${id}`,
     acks: (id: string) => `${this.prefix}a:${id}`,
+    notes: (id: string) => `${this.prefix}n:${id}`,
+    noteIds: (id: string) => `${this.prefix}nc:${id}`,
     status: (status: string) => `${this.prefix}s:${status}`,
     agentConversations: (agentId: string) => `${this.prefix}g:${agentId}`,
     deadlines: () => `${this.prefix}dl`,
@@ -228,11 +230,26 @@ export class RedisStore implements Store {
         this.key.agentConversations(conv.agent?.id ?? ''),
         this.key.deadlines(),
         this.key.deadlineData(),
+        this.key.notes(id),
+        this.key.noteIds(id),
       ]
       const args = [revision ?? '0', id, JSON.stringify(this.deadlineMembers(id)), conv.agent ? '1' : '0']
       if ((await REMOVE_CONVERSATION.run(this.client, keys, args)) === 1) return true
     }
     throw new StoreUnavailableError(`conversation ${id}: too much contention`)
+  }
+
+  async addNote(conversationId: string, draft: NoteDraft): Promise<{ note: NoteItem; duplicate: boolean } | undefined> {
+    const { clientId, ...rest } = draft
+    const keys = [this.key.notes(conversationId), this.key.noteIds(conversationId), this.key.conversation(conversationId)]
+    const answer = (await ADD_NOTE.run(this.client, keys, [clientId, conversationId, JSON.stringify({ ...rest, clientId })])) as [number, string] | null
+    if (!answer) return undefined
+    return { note: JSON.parse(answer[1]) as NoteItem, duplicate: answer[0] === 1 }
+  }
+
+  async notes(conversationId: string): Promise<NoteItem[]> {
+    const raw = await this.client.lRange(this.key.notes(conversationId), 0, -1)
+    return raw.map((r) => JSON.parse(r) as NoteItem)
   }
 
   /** The deadline member of one kind of a conversation's deadlines. */

@@ -3,7 +3,7 @@
  * client-id dedup, presence, deadlines, agent records) and the fan-out of changes between them.
  * Every call is async so that a networked store (Redis) fits behind the same interface.
  */
-import type { ConversationStatus, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
+import type { ConversationStatus, NoteItem, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
 
 export { CONVERSATION_STATUSES } from '../../protocol/frames.js'
@@ -46,10 +46,18 @@ export type BusMessage =
   | { type: 'typing'; conversationId: string; from: TypingNoticeFrame['from']; agentId?: string }
   | { type: 'routing' }
   /**
+   * An internal note was recorded: for agent consoles only (the conversation's agent when it was
+   * written, its offers, supervisors). Never delivered to a customer connection.
+   */
+  | { type: 'note'; conversationId: string; agentId?: string; note: NoteItem }
+  /**
    * From the store to its own process only: its subscription was down and is back, and what was
    * published meanwhile is lost. Every connection reads what it shows from the store.
    */
   | { type: 'resync' }
+
+/** A note to record: the store gives it its id. */
+export type NoteDraft = Omit<NoteItem, 'id' | 'clientId'> & { clientId: string }
 
 /** Filter for {@link Store.listConversations}. */
 export interface ConversationFilter {
@@ -85,6 +93,14 @@ export interface Store {
    * Resolves true when it was removed.
    */
   removeClosed(id: string): Promise<boolean>
+  /**
+   * Records an internal note in the conversation's own list of notes (they take no seq), its id made
+   * here, unless a note with the same `clientId` is recorded: then that one, `duplicate: true`.
+   * Undefined when the conversation is unknown. Notes are removed with the conversation.
+   */
+  addNote(conversationId: string, note: NoteDraft): Promise<{ note: NoteItem; duplicate: boolean } | undefined>
+  /** The conversation's internal notes, oldest first. */
+  notes(conversationId: string): Promise<NoteItem[]>
   /** Replaces the deadlines of one conversation. */
   setDeadlines(conversationId: string, deadlines: readonly Deadline[]): Promise<void>
   /** Removes and returns deadlines due at `now`: each is claimed by exactly one caller. */
