@@ -115,14 +115,15 @@ for (const [name, viewport, colorScheme] of [['desktop-light', DESKTOP, 'light']
   // Accept the second chat too, then take the first through wrap-up to closed.
   if (phone) await q('back').click()
   await q('accept').first().click()
-  await p.locator(`[data-conversation-id="${visitor.id}"]`).first().waitFor()
+  await p.locator(`main[data-conversation-id="${visitor.id}"]`).waitFor()
   if (phone) await q('back').click()
   await p.locator(`.hl-sidebar [data-conversation-id="${maria.id}"] button`).click()
   await q('agent-end').click()
   await q('state-banner').filter({ hasText: 'Wrap-up' }).waitFor()
   await shot('08-wrap-up')
   await q('agent-close').click()
-  await p.locator('[data-testid="recent"] [data-testid="chat"]').waitFor()
+  await p.locator('[data-testid="recent"] [data-testid="chat"]').waitFor({ state: 'attached' })
+  await q('state-banner').filter({ hasText: 'Closed' }).waitFor()
   await shot('09-closed')
   if (phone) {
     await q('back').click()
@@ -136,6 +137,7 @@ for (const [name, viewport, colorScheme] of [['desktop-light', DESKTOP, 'light']
   // The supervisor sees the team and every live chat.
   const boss = await context.newPage()
   await boss.goto(`${server.url}/agent.html#token=boss`)
+  if (phone) await boss.getByTestId('team-link').click()
   await boss.getByTestId('supervisor').waitFor()
   const third = await customer(server.url, 'Jonas Berg', shop('/cart', 'Your cart · Shop'), ['Can I pay by invoice?'])
   await boss.locator(`[data-testid="team-chat"][data-conversation-id="${third.id}"]`).waitFor()

@@ -25,7 +25,7 @@ export function formatTime(at: number): string {
 
 /** The customer's name, or a stand-in that tells chats apart. */
 export function customerName(c: AgentConversation): string {
-  return c.customer.name?.trim() || `Visitor ${c.id.slice(0, 4).toUpperCase()}`
+  return c.customer?.name?.trim() || `Visitor ${c.id.replace(/[^a-z0-9]/gi, '').slice(-4).toUpperCase()}`
 }
 
 /** The newest customer or agent message, for a list row's preview. */
@@ -44,4 +44,9 @@ export function waitingSince(c: AgentConversation): number {
     if (item?.kind === 'status' && item.status === 'open') return item.at
   }
   return c.createdAt
+}
+
+/** "1 chat", "3 chats". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
 }

@@ -16,12 +16,16 @@ export function createQueueList(onAccept: (id: string) => void, onOpen: (id: str
   const el = h('section', { class: 'hl-section', 'aria-labelledby': 'hl-queue-title' }, h('h2', { id: 'hl-queue-title' }, 'Queue ', count), list, empty)
 
   const create = (c: AgentConversation): HTMLElement => {
-    const preview = h('button', { type: 'button', class: 'hl-row-main', onclick: () => onOpen(c.id) }, h('span', { class: 'hl-name' }), h('span', { class: 'hl-preview' }))
+    const preview = h(
+      'button',
+      { type: 'button', class: 'hl-row-main', onclick: () => onOpen(c.id) },
+      h('span', { class: 'hl-line' }, h('span', { class: 'hl-name' }), h('span', { class: 'hl-wait', 'data-testid': 'waiting' })),
+      h('span', { class: 'hl-preview' }),
+    )
     return h(
       'li',
       { class: 'hl-item hl-offer', 'data-testid': 'offer', 'data-conversation-id': c.id },
       preview,
-      h('span', { class: 'hl-wait', 'data-testid': 'waiting' }),
       h('button', { type: 'button', class: 'hl-button hl-primary hl-small', 'data-testid': 'accept', onclick: () => onAccept(c.id) }, action),
     )
   }

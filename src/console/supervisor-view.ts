@@ -4,7 +4,7 @@
  */
 import type { AgentConversation, AgentSummary } from '../agent/index.js'
 import { h, setText, syncList } from './dom.js'
-import { customerName, formatDuration, waitingSince } from './format.js'
+import { customerName, formatDuration, plural, waitingSince } from './format.js'
 import { STATUS_LABELS } from './status-lines.js'
 
 export interface SupervisorView {
@@ -12,7 +12,7 @@ export interface SupervisorView {
   render(agents: readonly AgentSummary[], live: readonly AgentConversation[], serverNow: number): void
 }
 
-export function createSupervisorView(actions: { open(id: string): void; reassign(id: string): void }): SupervisorView {
+export function createSupervisorView(actions: { open(id: string): void; reassign(id: string): void; back(): void }): SupervisorView {
   const agentRows = h('tbody', { 'data-testid': 'team-agents' })
   const chatRows = h('tbody', { 'data-testid': 'team-chats' })
   const noAgents = h('p', { class: 'hl-empty' }, 'No agent is configured.')
@@ -21,7 +21,7 @@ export function createSupervisorView(actions: { open(id: string): void; reassign
   const el = h(
     'section',
     { class: 'hl-team', 'aria-labelledby': 'hl-team-title', 'data-testid': 'supervisor' },
-    h('h2', { id: 'hl-team-title', class: 'hl-title', tabindex: '-1' }, 'Team overview'),
+    h('div', { class: 'hl-line' }, h('button', { type: 'button', class: 'hl-button hl-back', onclick: () => actions.back() }, '‹ Chats'), h('h2', { id: 'hl-team-title', class: 'hl-title', tabindex: '-1' }, 'Team overview')),
     summary,
     h('table', { class: 'hl-table' }, h('caption', {}, 'Agents'), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Agent'), h('th', { scope: 'col' }, 'Presence'), h('th', { scope: 'col' }, 'Load'))), agentRows),
     noAgents,
@@ -63,7 +63,7 @@ export function createSupervisorView(actions: { open(id: string): void; reassign
           h(
             'tr',
             { 'data-testid': 'team-chat', 'data-conversation-id': c.id },
-            h('td', {}, h('button', { type: 'button', class: 'hl-button hl-ghost hl-small', onclick: () => actions.open(c.id) })),
+            h('td', {}, h('button', { type: 'button', class: 'hl-link', 'data-testid': 'team-open', onclick: () => actions.open(c.id) })),
             h('td', {}, h('span', { class: 'hl-pill' })),
             h('td', {}),
             h('td', {}),
@@ -87,7 +87,7 @@ export function createSupervisorView(actions: { open(id: string): void; reassign
       noChats.hidden = live.length > 0
       const online = agents.filter((a) => a.online).length
       const waiting = live.filter((c) => c.status === 'open').length
-      setText(summary, `${online} of ${agents.length} agents online · ${live.length - waiting} chats in progress · ${waiting} waiting`)
+      setText(summary, `${online} of ${plural(agents.length, 'agent')} online · ${plural(live.length - waiting, 'chat')} in progress · ${waiting} waiting`)
     },
   }
 }

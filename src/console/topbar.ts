@@ -5,6 +5,7 @@
 import type { AgentConnectionState } from '../agent/index.js'
 import type { Alerts } from './alerts.js'
 import { h, setText } from './dom.js'
+import { plural } from './format.js'
 
 export interface Topbar {
   readonly el: HTMLElement
@@ -57,9 +58,9 @@ export function createTopbar(name: string, alerts: Alerts, actions: { help(): vo
     render(state) {
       setText(connection, CONNECTION[state.connection])
       connection.dataset.state = state.connection
-      role.hidden = !state.supervisor
+      role.hidden = !state.supervisor || name === 'Supervisor'
       capacity.hidden = state.supervisor
-      setText(capacity, `${state.used} of ${state.total} chats`)
+      setText(capacity, `${state.used} of ${plural(state.total, 'chat')}`)
     },
   }
 }

@@ -49,7 +49,8 @@ export function createWorkspace(agent: Agent, me: AgentInfo & { capacity: number
   const open = (id: string | undefined): void => {
     model.selected = id
     if (id !== undefined) model.unread.delete(id)
-    model.view = id === undefined ? 'lists' : 'conversation'
+    // A supervisor's pane without a chat is the team overview.
+    model.view = id === undefined && !supervisor ? 'lists' : 'conversation'
     render()
     if (id === undefined) return void document.getElementById('hl-team-title')?.focus()
     if (!conversation.composer.field.disabled) conversation.composer.focus()
@@ -118,7 +119,7 @@ export function createWorkspace(agent: Agent, me: AgentInfo & { capacity: number
   conversation.composer.el.append(canned.el)
   conversation.composer.notes = true
   const context = createContextPanel()
-  const team = createSupervisorView({ open, reassign: transfer })
+  const team = createSupervisorView({ open, reassign: transfer, back: () => ((model.view = 'lists'), render(), teamLink.focus()) })
   const help = createHelpDialog(shortcutTable())
   const topbar = createTopbar(me.name, alerts, { help: () => help.showModal(), signOut })
   const reconnecting = h('div', { class: 'hl-banner hl-banner-warn', role: 'status', 'data-testid': 'reconnecting', hidden: true }, 'Connection lost. Reconnecting… Your replies are kept and sent once back.')
