@@ -34,8 +34,9 @@ export function createChatList(options: { id: string; title: string; empty: stri
       h('span', { class: 'hl-line' }, h('span', { class: 'hl-name' }), h('span', { class: 'hl-pill' })),
       h('span', { class: 'hl-preview' }),
       h('span', { class: 'hl-presence', 'data-testid': 'presence' }),
+      h('span', { class: 'hl-visually-hidden hl-unread-said' }),
     )
-    return h('li', { class: 'hl-item', 'data-testid': 'chat', 'data-conversation-id': c.id }, button, h('span', { class: 'hl-badge', 'data-testid': 'unread' }))
+    return h('li', { class: 'hl-item', 'data-testid': 'chat', 'data-conversation-id': c.id }, button, h('span', { class: 'hl-badge', 'aria-hidden': 'true', 'data-testid': 'unread' }))
   }
   const update = (li: HTMLElement, row: ChatRow): void => {
     const c = row.conversation
@@ -55,7 +56,8 @@ export function createChatList(options: { id: string; title: string; empty: stri
     const button = li.querySelector('button')!
     if (row.selected) button.setAttribute('aria-current', 'true')
     else button.removeAttribute('aria-current')
-    button.setAttribute('aria-label', `${name}, ${STATUS_LABELS[c.status] ?? c.status}${row.unread ? `, ${row.unread} unread` : ''}, ${row.presence.text}`)
+    // The badge sits outside the button: its count is said inside it (the name stays the visible text).
+    setText(li.querySelector('.hl-unread-said')!, row.unread ? `, ${row.unread} unread` : '')
   }
 
   return {

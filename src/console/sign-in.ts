@@ -29,7 +29,7 @@ export function createSignIn(onSubmit: (token: string) => void, onCancel: () => 
     const token = input.value.trim()
     if (token) onSubmit(token)
   })
-  const el = h('div', { class: 'hl-sign-in', 'data-testid': 'sign-in-screen' }, h('div', { class: 'hl-brand hl-brand-large', 'aria-hidden': 'true' }, 'holdline'), form)
+  const el = h('main', { class: 'hl-sign-in', 'data-testid': 'sign-in-screen' }, h('div', { class: 'hl-brand hl-brand-large', 'aria-hidden': 'true' }, 'holdline'), form)
 
   return {
     el,

@@ -41,7 +41,7 @@ export function createTopbar(name: string, alerts: Alerts, actions: { help(): vo
   const el = h(
     'header',
     { class: 'hl-topbar' },
-    h('span', { class: 'hl-brand' }, 'holdline'),
+    h('h1', { class: 'hl-brand' }, 'holdline', h('span', { class: 'hl-visually-hidden' }, ' agent console')),
     h('span', { class: 'hl-me' }, h('span', { class: 'hl-name', 'data-testid': 'agent-name' }, name), role, connection),
     capacity,
     h(
