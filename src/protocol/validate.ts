@@ -120,7 +120,8 @@ function agentShapes(limits: ParseLimits): Record<string, Shape> {
     close: { conversationId: req(id) },
     typing: { conversationId: req(id) },
     ping: { t: req(num) },
-    transfer: { conversationId: req(id), to: opt(id), note: opt(text(limits)) },
+    // The note's length is checked by the server (text-too-long, named by the conversation).
+    transfer: { conversationId: req(id), to: opt(id), note: opt(str) },
     note: { conversationId: req(id), clientId: req(id), text: req(text(limits)) },
   }
 }
@@ -144,7 +145,8 @@ const SERVER_TO_AGENT: Record<string, Shape> = {
     v: req(num), agent: req(obj({ id: req(str), name: req(str), capacity: req(num) })),
     conversations: req(arrayOf(snapshot)), offers: req(arrayOf(snapshot)),
     graceMs: req(num), agentGraceMs: req(num), heartbeatMs: req(num), canned: opt(arrayOf(canned)),
-    role: opt(oneOf('agent', 'supervisor')), agents: opt(arrayOf(agentSummary)),
+    // A literal, not opt(oneOf(...)): the customer bundle then drops it whole (no call left behind).
+    role: { check: (v) => v === 'agent' || v === 'supervisor', optional: true }, agents: opt(arrayOf(agentSummary)),
   },
   customer: { conversationId: req(str), customer: req(isObject) },
   offer: { conversation: req(snapshot) },
@@ -191,8 +193,7 @@ function parseWith<F>(raw: unknown, shapes: Record<string, Shape>, limits: Parse
   const problem = fieldError(value, shape)
   if (problem) {
     // Over-long text is its own code so the sender can tell "too long" from "malformed".
-    const long = (key: string): boolean => key in shape && typeof value[key] === 'string' && (value[key] as string).length > limits.maxTextLength
-    const tooLong = long('text') || long('note')
+    const tooLong = 'text' in shape && typeof value.text === 'string' && value.text.length > limits.maxTextLength
     return tooLong
       ? { ok: false, code: 'text-too-long', message: `messages are limited to ${limits.maxTextLength} characters` }
       : { ok: false, code: 'bad-frame', message: `${type}: ${problem}` }

@@ -60,7 +60,7 @@ export interface ServerOptions {
   logger?: ServerLogger | undefined
   /** Agent tokens: token -> agent id, or { id, name, capacity }. @default {} */
   agentTokens?: Record<string, AgentTokenConfig>
-  /** Tokens that may read any conversation over HTTP. @default [] */
+  /** Tokens that may read any conversation over HTTP, and sign in on the agent socket as a supervisor. @default [] */
   adminTokens?: readonly string[]
   /** Origins allowed to open sockets and send beacons; undefined allows all. @default undefined */
   allowedOrigins?: readonly string[] | undefined

@@ -89,3 +89,40 @@ describe('a chat this console held, reopened and offered to it again', () => {
     expect(state.conversations.get('c1')?.transcript.map((i) => i.seq)).toEqual([1, 2, 3, 4, 5, 6])
   })
 })
+
+describe('internal notes and the workspace frames in the console view', () => {
+  const note = (n: number) => ({ id: `c1.n${n}`, at: 1_000 + n, text: `note ${n}`, agent: me, afterSeq: 2 })
+
+  it('holds each note once, in order, from the snapshot and live, and counts each as shown once', async () => {
+    const { unshownNotes } = await import('../../src/agent/state.js')
+    const state = emptyState()
+    applyFrame(state, { ...ready, conversations: [{ ...snapshot, status: 'active', agent: me, notes: [note(1)] }] } as ServerToAgentFrame, me.id)
+    const held = state.conversations.get('c1')
+    expect(held && unshownNotes(state, held).map((n) => n.id)).toEqual(['c1.n1'])
+    expect(applyFrame(state, { type: 'note', conversationId: 'c1', note: note(2) }, me.id)).toHaveLength(1)
+    expect(applyFrame(state, { type: 'note', conversationId: 'c1', note: note(2) }, me.id)).toEqual([])
+    expect(applyFrame(state, { type: 'note', conversationId: 'unknown', note: note(3) }, me.id)).toEqual([])
+    expect(held?.notes?.map((n) => n.id)).toEqual(['c1.n1', 'c1.n2'])
+    expect(held && unshownNotes(state, held).map((n) => n.id)).toEqual(['c1.n2'])
+    // A ready after a reconnect brings them again: nothing new to show.
+    applyFrame(state, { ...ready, conversations: [{ ...snapshot, status: 'active', agent: me, notes: [note(1), note(2)] }] } as ServerToAgentFrame, me.id)
+    const again = state.conversations.get('c1')
+    expect(again && unshownNotes(state, again)).toEqual([])
+  })
+
+  it('takes role and agents from ready and agents frames, and a conversation frame whole without losing what it held', () => {
+    const state = emptyState()
+    const agents = [{ id: 'a1', name: 'Ana', online: true, used: 0, capacity: 2 }]
+    applyFrame(state, { ...ready, role: 'supervisor', agents } as ServerToAgentFrame, me.id)
+    expect(state.role).toBe('supervisor')
+    expect([...state.agents.keys()]).toEqual(['a1'])
+    applyFrame(state, { type: 'agents', agents: [...agents, { id: 'a2', name: 'Bob', online: false, used: 0, capacity: 1 }] }, me.id)
+    expect([...state.agents.keys()]).toEqual(['a1', 'a2'])
+    applyFrame(state, { type: 'conversation', conversation: { ...snapshot, notes: [note(1)] } }, me.id)
+    applyFrame(state, { type: 'event', conversationId: 'c1', item: acceptedItem }, me.id)
+    applyFrame(state, { type: 'conversation', conversation: { ...snapshot, notes: [note(2)] } }, me.id)
+    const held = state.conversations.get('c1')
+    expect(held?.transcript.map((i) => i.seq)).toEqual([1, 2, 3])
+    expect(held?.notes?.map((n) => n.id)).toEqual(['c1.n1', 'c1.n2'])
+  })
+})

@@ -145,6 +145,9 @@ describe('the supervisor', () => {
     await boss.transfer(id)
     await toBob
     expect(ana.offers.has(id)).toBe(false)
-    await expect(boss.transfer(id)).rejects.toMatchObject({ code: 'conflict' })
+    // Sent again (as after a lost answer): answered as done, nothing recorded twice.
+    expect((await boss.transfer(id)).status).toBe('open')
+    const transfers = boss.conversations.get(id)?.transcript.filter((i) => i.kind === 'status' && i.reason === 'agent-transferred')
+    expect(transfers).toHaveLength(2)
   })
 })

@@ -10,6 +10,7 @@ import { createChat } from '../../src/client/index.js'
 import type { Chat } from '../../src/client/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { mapStorage, waitFor } from '../client/helpers.js'
+import { agent as rawAgent, type Frame } from '../helpers/raw.js'
 
 const TOKENS = {
   'ana-token': { id: 'a1', name: 'Ana', capacity: 2 },
@@ -120,8 +121,8 @@ describe('transfer over real sockets', () => {
     expect((await back).id).toBe(id)
   })
 
-  it('refuses with stable codes: to oneself, to an unknown agent, a chat not one\'s own, one not active', async () => {
-    server = await startServer({ agentTokens: TOKENS })
+  it('refuses with stable codes: to oneself, to an unknown agent, a chat not one\'s own, one not active, an over-long note', async () => {
+    server = await startServer({ agentTokens: TOKENS, limits: { maxTextLength: 50 } })
     const ana = await signIn('ana-token')
     const bob = await signIn('bob-token')
     const first = nextOffer(ana.agent)
@@ -132,11 +133,35 @@ describe('transfer over real sockets', () => {
     await ana.agent.accept(id)
     expect(await code(ana.agent.transfer(id, { to: 'a1' }))).toBe('transfer-to-self')
     expect(await code(ana.agent.transfer(id, { to: 'nobody' }))).toBe('unknown-agent')
+    expect(await code(ana.agent.transfer(id, { to: 'a2', note: 'x'.repeat(51) }))).toBe('text-too-long')
     expect(await code(bob.agent.transfer(id, { to: 'a3' }))).toBe('forbidden')
     await ana.agent.end(id)
     expect(await code(ana.agent.transfer(id, { to: 'a2' }))).toBe('conflict')
     // Nothing moved, and the console goes on.
     expect(ana.agent.conversations.get(id)?.status).toBe('wrap-up')
     expect((await ana.agent.close(id)).status).toBe('closed')
+  })
+})
+
+describe('a transfer sent again', () => {
+  it('after its answer was lost, is answered as done (not refused), and recorded once', async () => {
+    server = await startServer({ agentTokens: TOKENS })
+    const { raw } = await rawAgent(server.url, 'ana-token')
+    const { id } = await customerChat()
+    await raw.next((f) => f.type === 'offer')
+    raw.send({ type: 'accept', conversationId: id })
+    await raw.next((f) => f.type === 'event' && (f.item as Frame).status === 'active')
+    raw.send({ type: 'transfer', conversationId: id, to: 'a2', note: 'once' })
+    await raw.next((f) => f.type === 'conversation')
+    // As an outbox re-sends it on a new socket after a reconnect.
+    const again = await rawAgent(server.url, 'ana-token')
+    again.raw.send({ type: 'transfer', conversationId: id, to: 'a2', note: 'once' })
+    const answer = await again.raw.next((f) => f.type === 'conversation' || f.type === 'error')
+    expect(answer.type).toBe('conversation')
+    const view = (await (await fetch(`${server.url}/api/conversations/${id}`, { headers: { authorization: 'Bearer admin-token' } })).json()) as { history: Array<{ reason: string }>; notes: unknown[] }
+    expect(view.history.filter((h) => h.reason === 'agent-transferred')).toHaveLength(1)
+    expect(view.notes).toHaveLength(1)
+    await raw.close()
+    await again.raw.close()
   })
 })

@@ -78,7 +78,16 @@ export function transferStep(
   else requeued.preferredAgentId = to
   const step = transition(requeued, 'open', 'agent-transferred', now, config)
   if (to === undefined && current.agent) step.conversation.transferredFrom = current.agent.id
+  step.conversation.transferredBy = by.id
   return { conversation: step.conversation, drafts: [...ticked.drafts, ...step.drafts] }
+}
+
+/**
+ * A transfer `by` already made in this stay in the queue, sent again (its answer was lost with the
+ * console's socket): answered as done, not refused, as an accept of one's own chat is.
+ */
+export function isTransferRepeat(conv: Conversation, by: Transferrer, to: string | undefined): boolean {
+  return conv.status === 'open' && conv.transferredBy === by.id && conv.preferredAgentId === to
 }
 
 /**

@@ -54,6 +54,7 @@ export function transition(
   delete next.affinityLapsed
   delete next.affinitySince
   delete next.transferredFrom
+  delete next.transferredBy
   delete next.capacityReleased
   const agent = status === 'open' ? undefined : next.agent
   const item: Draft = { kind: 'status', status, reason, at: now, ...(agent ? { agent } : {}) }

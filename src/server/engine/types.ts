@@ -47,6 +47,8 @@ export interface Conversation {
    * chat to an agent (transfer.ts) without moving it in the queue.
    */
   affinitySince?: number
+  /** Transferred in this stay by this agent (or `supervisor`): a transfer it sends again is answered as done. */
+  transferredBy?: string
   /** Sent back to the queue by this agent (a transfer without a target): passed over in this stay while another agent has room. */
   transferredFrom?: string
   /** In wrap-up under a numbered `wrapUpCapacity`: the hold ended and the agent has the unit back. */

@@ -290,7 +290,8 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     this.introducing.add(conversationId)
     try {
       const conv = await this.ctx.store.get(conversationId)
-      if (!conv || this.closed) return
+      // A chat that ended before the supervisor saw it live is not one it follows.
+      if (!conv || this.closed || conv.status === 'closed') return
       const snapshot = await snapshotOf(conv, this.ctx.store, this.ctx.config, this.ctx.now())
       this.send({ type: 'conversation', conversation: snapshot })
       // Items recorded while the snapshot was read and sent were dropped here: read them now.

@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../../protocol/codes.js'
 import type { AgentInfo, AgentNoteFrame, AgentSummary, AgentTransferFrame, NoteItem, ServerToAgentFrame } from '../../protocol/frames.js'
 import type { AgentLoad } from '../engine/routing.js'
-import { isTransferred, transferRefusal, transferStep, type Transferrer } from '../engine/transfer.js'
+import { isTransferRepeat, isTransferred, transferRefusal, transferStep, type Transferrer } from '../engine/transfer.js'
 import type { Conversation } from '../engine/types.js'
 import type { ServerContext } from './context.js'
 import { snapshotOf } from './snapshot.js'
@@ -19,6 +19,8 @@ export interface WorkspaceConsole {
   readonly supervisor: boolean
   refuse(code: ErrorCode, message: string, options?: { ref?: string }): void
   send(frame: ServerToAgentFrame): void
+  /** Refuses an empty or over-long text with `text-too-long`; false when refused. */
+  checkText(text: string, ref: string): boolean
   /** The console holds this note now (it was sent to it as an answer). */
   noted(conversationId: string, note: NoteItem): void
 }
@@ -87,17 +89,24 @@ export async function handleNote(ctx: ServerContext, console: WorkspaceConsole, 
  */
 export async function handleTransfer(ctx: ServerContext, console: WorkspaceConsole, author: AgentInfo, conv: Conversation, frame: AgentTransferFrame): Promise<void> {
   const by: Transferrer = { id: author.id, supervisor: console.supervisor }
+  if (isTransferRepeat(conv, by, frame.to)) return answerTransfer(ctx, console, conv)
   const known = knownAgentIds(ctx)
   const refusal = transferRefusal(conv, by, frame.to, known)
   if (refusal) return console.refuse(refusal.code, refusal.message, { ref: conv.id })
   const text = frame.note?.trim()
+  if (text && !console.checkText(frame.note as string, conv.id)) return
   // One note per transfer of this record: a transfer sent again on the same record records it once.
   if (text) await recordNote(ctx, conv, author, text, `transfer.${author.id}.${conv.lastSeq}`)
   const result = await ctx.service.run(conv.id, (c, now) => transferStep(c, by, frame.to, known, now, ctx.config))
   if (!result || !isTransferred(result, frame.to)) {
     return console.refuse('conflict', `the conversation is ${result?.conversation.status ?? conv.status}`, { ref: conv.id })
   }
-  const snapshot = await snapshotOf(result.conversation, ctx.store, ctx.config, ctx.now())
+  await answerTransfer(ctx, console, result.conversation)
+}
+
+/** The answer to a transfer: the conversation as it left it. */
+async function answerTransfer(ctx: ServerContext, console: WorkspaceConsole, conv: Conversation): Promise<void> {
+  const snapshot = await snapshotOf(conv, ctx.store, ctx.config, ctx.now())
   for (const note of snapshot.notes ?? []) console.noted(conv.id, note)
   console.send({ type: 'conversation', conversation: snapshot })
 }

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest'
 import { tabAway } from '../../../src/server/engine/presence.js'
 import { capacityUsed, computeOffers, eligibleAgents, type AgentLoad } from '../../../src/server/engine/routing.js'
 import { deadlinesFor, tick } from '../../../src/server/engine/tick.js'
-import { isTransferred, transferRefusal, transferStep, type Transferrer } from '../../../src/server/engine/transfer.js'
+import { isTransferRepeat, isTransferred, transferRefusal, transferStep, type Transferrer } from '../../../src/server/engine/transfer.js'
 import { accept, agentBack, agentGone } from '../../../src/server/engine/transitions.js'
 import type { AgentRecord, Conversation } from '../../../src/server/engine/types.js'
 import { withTick } from '../../../src/server/runner/service.js'
@@ -85,6 +85,19 @@ describe('transfer back to the queue', () => {
   test('the pass-over lasts one stay: once accepted it is forgotten', () => {
     const moved = run(active(0), ana, undefined, 10).step.conversation
     expect(accept(moved, { id: 'a2', name: 'Bob' }, 11, cfg).conversation.transferredFrom).toBeUndefined()
+  })
+})
+
+describe('a transfer sent again (its answer lost with the socket)', () => {
+  test('is a repeat for the agent who made it, in that stay, to the same target; nothing else is', () => {
+    const moved = run(active(0), ana, 'a2', 10).step.conversation
+    expect(isTransferRepeat(moved, ana, 'a2')).toBe(true)
+    expect(isTransferRepeat(moved, ana, 'a3')).toBe(false)
+    expect(isTransferRepeat(moved, ana, undefined)).toBe(false)
+    expect(isTransferRepeat(moved, bob, 'a2')).toBe(false)
+    expect(isTransferRepeat(accept(moved, { id: 'a2', name: 'Bob' }, 11, cfg).conversation, ana, 'a2')).toBe(false)
+    expect(isTransferRepeat(run(active(0), ana, undefined, 10).step.conversation, ana, undefined)).toBe(true)
+    expect(isTransferRepeat(active(0), ana, 'a2')).toBe(false)
   })
 })
 
