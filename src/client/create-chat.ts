@@ -17,6 +17,7 @@ import { reconnectNow, sendHello } from './session.js'
 import { parseRecord, recordKey } from './record.js'
 import { DORMANT, LIVE, dropSession, handled, readRecord, rejectStartsAndEnds, setConnection, setPhase, wait, writeRecord, type Runtime } from './runtime.js'
 import { openStorage } from './storage.js'
+import { watchPages } from './page-context.js'
 import { tabIdFor } from './tab-id.js'
 import { createSeqTracker, fromOutbox } from './transcript.js'
 import { createTransport } from '../transport/transport.js'
@@ -73,7 +74,7 @@ export function createChat(input: ChatOptions): Chat {
     if (rt._phase === 'destroyed') return rejected('destroyed')
     if (started) return started
     started = wait(rt._welcomeWaiters)
-    stops.push(watchLifecycle((i) => applyLifecycle(rt, i)), watchOtherTabs(rt))
+    stops.push(watchLifecycle((i) => applyLifecycle(rt, i)), watchOtherTabs(rt), watchPages(rt))
     rt._transport = createTransport({
       url: socketUrl(options.url, 'customer'),
       WebSocket: options.WebSocket,

@@ -3,6 +3,7 @@
  * the local window, and how each page-lifecycle input is answered. No I/O, no timers: the runner
  * (create-chat.ts) performs the effects.
  */
+import type { PageInfo } from '../protocol/context.js'
 import {
   DEFAULT_GRACE_MS,
   PROTOCOL_VERSION,
@@ -79,6 +80,8 @@ export interface HelloContext {
   reconnect?: boolean
   /** The secret that makes a new chat's hello idempotent (sent with `kind: 'new'` only). */
   start?: string
+  /** The page the customer is on (customer context). */
+  page?: PageInfo | undefined
 }
 
 /**
@@ -103,6 +106,7 @@ export function buildHello(decision: StartDecision, ctx: HelloContext): HelloFra
     reconnect: reconnect === false ? false : (resuming && reconnect) || undefined,
     customer: customer?.name !== undefined ? { name: customer.name } : undefined,
     start: resuming ? undefined : ctx.start,
+    page: ctx.page,
   })
 }
 

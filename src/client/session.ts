@@ -12,6 +12,7 @@ import { flushOutbox } from './delivery.js'
 import { newClientId } from '../transport/client-id.js'
 import { onEnded } from './ending.js'
 import { startHeartbeat } from '../transport/heartbeat.js'
+import { currentPage } from './page-context.js'
 
 /** The decision for the next hello: the customer's pending choice, else the local window's rule. */
 export function nextDecision(rt: Runtime, record: LocalWindow): StartDecision {
@@ -38,7 +39,7 @@ export function sendHello(rt: Runtime): void {
   // A declined offer (or reconnection turned off) is said in the hello, so the server does not offer again.
   const declined = rt._choice?.kind === 'new' || rt._options.reconnect === 'off'
   const reconnect = rt._choice?.kind === 'reconnect' || (declined ? false : undefined)
-  rt._transport?.send(buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer, start }))
+  rt._transport?.send(buildHello(decision, { widgetId, tabId: rt._tabId, reconnect, customer, start, page: currentPage(rt) }))
   rt._cancelHello?.()
   rt._cancelHello = rt._clock.setTimeout(() => {
     rt._cancelHello = undefined
