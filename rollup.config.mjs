@@ -1,11 +1,13 @@
 // Bundles: the customer SDK (ESM, CJS, minified ESM for the size budget), the script-tag IIFE
-// (SDK + widget, mounts itself), its loader (launcher first, the rest on click), the widget as ESM, the agent SDK, and the Node server/CLI.
+// (SDK + widget, mounts itself), its loader (launcher first, the rest on click), the widget as ESM, the agent SDK, the agent
+// console (a page's script and its stylesheet), and the Node server/CLI.
 import typescript from '@rollup/plugin-typescript'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { builtinModules } from 'node:module'
 import { reconnectingWebSocketSource } from './build/rws-source.mjs'
 import { cssMin } from './build/css-min.mjs'
+import { readFileSync } from 'node:fs'
 
 // inlineSources: the maps carry the TypeScript they point to (src/ is not in the package).
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true, inlineSources: true })
@@ -28,6 +30,17 @@ const terserOptions = (module) => ({
 const min = terser(terserOptions(true))
 const minIife = terser(terserOptions(false))
 // The server's packages are optional peers (src/server/peer.ts), loaded at run time, never bundled.
+// The console's stylesheet ships beside its script as a plain file: the page links it, so it is cached and
+// applies before the script runs (no flash of an unstyled sign-in form).
+const consoleCss = () => ({
+  name: 'holdline-console-css',
+  buildStart() {
+    this.addWatchFile('src/console/console.css')
+  },
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'holdline-console.css', source: readFileSync('src/console/console.css', 'utf8') })
+  },
+})
 const nodeExternal = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'ws', 'redis', /^@redis\//, 'prom-client', 'jose']
 
 export default [
@@ -69,6 +82,12 @@ export default [
       { file: 'dist/agent.js', format: 'es', sourcemap: true },
       { file: 'dist/agent.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
+  },
+  {
+    // The agent console (examples/agent.html): not part of the customer SDK's budgets.
+    input: 'src/console/index.ts',
+    plugins: [...browser(), consoleCss()],
+    output: [{ file: 'dist/holdline-console.js', format: 'es', sourcemap: true, plugins: [min] }],
   },
   {
     input: { server: 'src/server/index.ts', cli: 'src/server/cli.ts' },

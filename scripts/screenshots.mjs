@@ -1,5 +1,5 @@
 // `npm run screenshots`: PNGs of every state of the widget at 1280x800 and 390x844, light, dark and
-// right-to-left, into screenshots/ (gitignored), against a real server, agent and Chromium. Look at
+// right-to-left (and the agent console's, by console-screenshots.mjs), into screenshots/ (gitignored), against a real server, agent and Chromium. Look at
 // them as a site owner would before calling a widget change done.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -123,3 +123,5 @@ for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
 await browser.close()
 rmSync(root, { recursive: true, force: true })
 console.log(`wrote ${written.length} screenshots to ${OUT}/`)
+// The agent console's states: screenshots/console-*.png.
+await import('./console-screenshots.mjs')
