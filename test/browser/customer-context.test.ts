@@ -3,31 +3,12 @@
  * the chat began on is in the offer with the browser's user agent; an SPA's pushState (its title set
  * just after) and a hash change each reach the agent SDK's `customer` event with URL and title.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import type { Agent, AgentEvents } from '../../src/agent/index.js'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
-import { agentAccepts, conversationIdOf, customerSays, openCustomer, startScenario, type Scenario } from './harness.js'
+import { useBrowser } from '../helpers/browser-suite.js'
+import { agentAccepts, conversationIdOf, customerSays, openCustomer, startScenario } from './harness.js'
 
-let browser: Browser
-let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await scenario?.close()
-  context = undefined
-  page = undefined
-  scenario = undefined
-})
+const suite = useBrowser()
 
 type CustomerEvent = Parameters<AgentEvents['customer']>[0]
 
@@ -45,10 +26,9 @@ function customerEvent(agent: Agent, id: string, test: (page: { url: string; tit
 
 describe('customer context in Chromium', () => {
   it('the start page and user agent in the offer; pushState and hashchange reach the agent', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
-    context = await browser.newContext()
-    page = await context.newPage()
+    const page = await suite.open()
     await openCustomer(page, server, '/?campaign=secret-token')
     await customerSays(page, 'hello')
     const id = await conversationIdOf(page)

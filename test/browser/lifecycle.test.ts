@@ -2,9 +2,10 @@
  * S9: a hidden or frozen page resumes when shown. Needs Chromium started by hand and attached over
  * CDP (see test/helpers/browser.ts): under Playwright's own launch a page is never hidden or frozen.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { launchLifecycleBrowser, screenshotOnFailure, setFrozen, type LifecycleBrowser } from '../helpers/browser.js'
+import { launchLifecycleBrowser, setFrozen } from '../helpers/browser.js'
+import { useBrowser } from '../helpers/browser-suite.js'
 import {
   GRACE_MS,
   agentAccepts,
@@ -18,32 +19,19 @@ import {
   type Scenario,
 } from './harness.js'
 
-let browser: LifecycleBrowser
+const suite = useBrowser(launchLifecycleBrowser)
 let scenario: Scenario | undefined
-let pages: Page[] = []
-
-beforeAll(async () => {
-  browser = await launchLifecycleBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(pages[0], ctx.task.name)
-  for (const p of pages) await p.close().catch(() => undefined)
-  pages = []
-  await scenario?.close()
-  scenario = undefined
-})
 
 async function newPage(): Promise<Page> {
-  const page = await browser.context.newPage()
-  pages.push(page)
+  const page = await suite.browser.context.newPage()
+  suite.defer(() => page.close().catch(() => undefined))
+  // The test's first page is the one under test: it is the one screenshotted on failure.
+  if (!suite.page) suite.watch(page)
   return page
 }
 
 async function chatWithAgent(graceMs = GRACE_MS): Promise<{ page: Page; id: string }> {
-  scenario = await startScenario({ graceMs })
+  scenario = suite.closes(await startScenario({ graceMs }))
   const page = await newPage()
   await openCustomer(page, scenario.server)
   await customerSays(page, 'hello')

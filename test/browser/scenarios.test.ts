@@ -2,9 +2,9 @@
  * The seed's scenarios S1-S8 and S10 (SPEC section 6) in Debian's Chromium: the real widget from the
  * script-tag example, a real agent, a real server with a 2 s grace window.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
 import {
   GRACE_MS,
   agentAccepts,
@@ -17,33 +17,12 @@ import {
   serverView,
   startScenario,
   transcriptTexts,
-  type Scenario,
 } from './harness.js'
 
-let browser: Browser
-let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await scenario?.close()
-  context = undefined
-  page = undefined
-  scenario = undefined
-})
+const suite = useBrowser()
 
 async function customerPage(): Promise<Page> {
-  context = await browser.newContext()
-  page = await context.newPage()
-  return page
+  return suite.open()
 }
 
 const expectCustomerSees = async (p: Page, texts: string[]): Promise<void> => {
@@ -56,7 +35,7 @@ const expectCustomerSees = async (p: Page, texts: string[]): Promise<void> => {
 
 describe('browser scenarios', () => {
   it('S1: a reload inside the window continues the same chat, with the gap messages once and in order', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -77,7 +56,7 @@ describe('browser scenarios', () => {
   })
 
   it('S2: offline for less than the window resumes and delivers what was queued, once', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -86,12 +65,12 @@ describe('browser scenarios', () => {
     await agentAccepts(agent, id)
     await agentReceives(agent, id, 'first')
 
-    await context!.setOffline(true)
+    await p.context().setOffline(true)
     await expect.poll(() => p.getByTestId('connection').textContent()).toContain('offline')
     await customerSays(p, 'typed while offline')
     await expect.poll(() => p.getByTestId('connection').textContent()).toContain('1 message')
     await agent.send(id, 'agent wrote meanwhile')
-    await context!.setOffline(false)
+    await p.context().setOffline(false)
 
     await agentReceives(agent, id, 'typed while offline')
     // The agent's message reached the server first, so it comes first in the transcript.
@@ -103,7 +82,7 @@ describe('browser scenarios', () => {
   })
 
   it('S3: offline longer than the window: Active -> Wrap-up, the agent is told, a new chat on return', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -112,10 +91,10 @@ describe('browser scenarios', () => {
     await agentAccepts(agent, id)
 
     const wrapUp = agentSeesStatus(agent, id, 'wrap-up')
-    await context!.setOffline(true)
+    await p.context().setOffline(true)
     const seen = await wrapUp
     expect(seen.transcript.some((i) => i.kind === 'message' && i.automated === 'customer-disconnected')).toBe(true)
-    await context!.setOffline(false)
+    await p.context().setOffline(false)
 
     await p.getByTestId('new-chat-notice').waitFor({ state: 'visible' })
     await expect.poll(() => conversationIdOf(p)).not.toBe(id)
@@ -126,7 +105,7 @@ describe('browser scenarios', () => {
   })
 
   it('S4: a tab closed before an agent came: Open -> Closed after the window, no longer offered', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -145,7 +124,7 @@ describe('browser scenarios', () => {
   })
 
   it('S5: the End button ends the chat at once', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -163,7 +142,7 @@ describe('browser scenarios', () => {
   })
 
   it('S6: connected and silent for longer than the window is still the same live chat', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -181,7 +160,7 @@ describe('browser scenarios', () => {
   })
 
   it('S7: two tabs show one conversation; closing one starts no window', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const first = await customerPage()
     await openCustomer(first, server)
@@ -189,7 +168,7 @@ describe('browser scenarios', () => {
     const id = await conversationIdOf(first)
     await agentAccepts(agent, id)
 
-    const second = await context!.newPage()
+    const second = await first.context().newPage()
     await openCustomer(second, server)
     expect(await conversationIdOf(second)).toBe(id)
     await expectCustomerSees(second, ['from tab one'])
@@ -202,7 +181,7 @@ describe('browser scenarios', () => {
   })
 
   it('S8: leaving and coming back through the back/forward cache resumes', async () => {
-    scenario = await startScenario()
+    const scenario = suite.closes(await startScenario())
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)
@@ -224,7 +203,7 @@ describe('browser scenarios', () => {
   })
 
   it('S10: with reconnection enabled, a customer back after the window can continue the previous chat', async () => {
-    scenario = await startScenario({ reconnectWindowMs: 30_000 })
+    const scenario = suite.closes(await startScenario({ reconnectWindowMs: 30_000 }))
     const { server, agent } = scenario
     const p = await customerPage()
     await openCustomer(p, server)

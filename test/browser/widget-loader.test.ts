@@ -3,29 +3,13 @@
  * fetching the widget, fetches it on the first click and opens the panel; a page with a live stored
  * conversation fetches it at once, so a reload inside the window resumes on load.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
-import { agentAccepts, conversationIdOf, customerSays, startScenario, transcriptTexts, type Scenario } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
+import { agentAccepts, conversationIdOf, customerSays, startScenario, transcriptTexts } from './harness.js'
 import { openWidgetPage, pagesRoot } from './widget-page.js'
 
-let browser: Browser
-let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await scenario?.close()
-  context = page = scenario = undefined
-})
+const suite = useBrowser()
 
 /** The scripts the page requested, by file name. */
 function requests(p: Page): string[] {
@@ -36,9 +20,8 @@ function requests(p: Page): string[] {
 
 describe('script-tag loader', () => {
   it('draws the launcher without the widget, and fetches it on the first click', async () => {
-    scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-    context = await browser.newContext()
-    page = await context.newPage()
+    const scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    const page = await suite.open()
     const fetched = requests(page)
     const sockets: string[] = []
     page.on('websocket', (ws) => sockets.push(ws.url()))
@@ -57,13 +40,12 @@ describe('script-tag loader', () => {
     const id = await conversationIdOf(page)
     await agentAccepts(scenario.agent, id)
     await scenario.agent.send(id, 'And answered')
-    await expect.poll(() => transcriptTexts(page!)).toEqual(expect.arrayContaining(['Loaded on demand', 'And answered']))
+    await expect.poll(() => transcriptTexts(page)).toEqual(expect.arrayContaining(['Loaded on demand', 'And answered']))
   })
 
   it('fetches the widget at once when a conversation is live, and the reload resumes it', async () => {
-    scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-    context = await browser.newContext()
-    page = await context.newPage()
+    const scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    const page = await suite.open()
     await openWidgetPage(page, scenario.server, { bundle: 'loader' })
     await page.getByTestId('launcher').click()
     await customerSays(page, 'Before the reload')
