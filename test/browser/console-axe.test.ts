@@ -4,31 +4,12 @@
  * closed, the shortcuts help and the supervisor's overview, in light and dark.
  */
 import axe from 'axe-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
-import type { StartedServer } from '../helpers/server.js'
-import { customerSays, rowOf, signIn, startConsoleServer, type Customer } from './console-page.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
+import { customerSays, rowOf, signIn, startConsoleServer } from './console-page.js'
 
-let browser: Browser
-let server: StartedServer | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-const customers: Customer[] = []
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  for (const c of customers.splice(0)) c.raw.drop()
-  await server?.close()
-  context = page = server = undefined
-})
+const suite = useBrowser()
 
 /** axe's violations on the page, as `rule: target` lines (empty when clean). */
 async function violations(p: Page): Promise<string[]> {
@@ -41,9 +22,8 @@ async function violations(p: Page): Promise<string[]> {
 
 describe.each(['light', 'dark'] as const)('axe, console, %s', (colorScheme) => {
   it('has no violation in any main state', async () => {
-    server = await startConsoleServer()
-    context = await browser.newContext({ colorScheme })
-    const p = (page = await context.newPage())
+    const server = suite.closes(await startConsoleServer())
+    const p = await suite.open({ colorScheme })
     await p.goto(`${server.url}/agent.html`)
     await p.locator('#hl-token').fill('nope')
     await p.getByTestId('sign-in').click()
@@ -55,7 +35,7 @@ describe.each(['light', 'dark'] as const)('axe, console, %s', (colorScheme) => {
     await p.getByTestId('workspace').waitFor()
     expect(await violations(p), 'empty workspace').toEqual([])
     const c = await customerSays(server, ['My order is late'], { customer: { name: 'Maria' }, page: { url: 'https://shop.example/a', title: 'A page' } })
-    customers.push(c)
+    suite.defer(() => c.raw.drop())
     await rowOf(p, 'offers', c.id).waitFor()
     expect(await violations(p), 'an offer').toEqual([])
 
@@ -93,10 +73,10 @@ describe.each(['light', 'dark'] as const)('axe, console, %s', (colorScheme) => {
   })
 
   it('has no violation in the supervisor view', async () => {
-    server = await startConsoleServer()
-    context = await browser.newContext({ colorScheme })
-    const p = (page = await context.newPage())
-    customers.push(await customerSays(server, ['Waiting here'], { customer: { name: 'Jonas' } }))
+    const server = suite.closes(await startConsoleServer())
+    const p = await suite.open({ colorScheme })
+    const c = await customerSays(server, ['Waiting here'], { customer: { name: 'Jonas' } })
+    suite.defer(() => c.raw.drop())
     await signIn(p, server, 'admin-token')
     await p.getByTestId('team-chat').waitFor()
     expect(await violations(p), 'supervisor').toEqual([])

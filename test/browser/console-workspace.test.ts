@@ -3,65 +3,49 @@
  * transfer to a colleague, internal notes, canned replies, the customer's context, the supervisor.
  */
 import WebSocket from 'ws'
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAgent, type Agent } from '../../src/agent/index.js'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
+import { useBrowser } from '../helpers/browser-suite.js'
 import type { StartedServer } from '../helpers/server.js'
 import { customerSays, rowOf, signIn, startConsoleServer, type Customer } from './console-page.js'
 
-let browser: Browser
-let server: StartedServer | undefined
+const suite = useBrowser()
+let server: StartedServer
 let ben: Agent | undefined
-const contexts: BrowserContext[] = []
-const customers: Customer[] = []
-let page: Page | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  for (const c of contexts.splice(0)) await c.close()
-  for (const c of customers.splice(0)) c.raw.drop()
-  ben?.disconnect()
-  await server?.close()
-  server = page = ben = undefined
-})
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext()
-  contexts.push(context)
-  page = await context.newPage()
-  return page
+  return suite.open()
 }
 
 async function says(texts: string[], hello: Record<string, unknown> = {}): Promise<Customer> {
-  const c = await customerSays(server!, texts, hello)
-  customers.push(c)
+  const c = await customerSays(server, texts, hello)
+  suite.defer(() => c.raw.drop())
   return c
 }
 
 /** Signs in as Ana and accepts `c`'s chat. */
 async function anaWith(c: Customer): Promise<Page> {
   const p = await newPage()
-  await signIn(p, server!)
+  await signIn(p, server)
   await rowOf(p, 'offers', c.id).getByTestId('accept').click()
   await p.locator(`main[data-conversation-id="${c.id}"]`).waitFor()
   return p
 }
 
 async function benOnline(): Promise<Agent> {
-  ben = createAgent({ url: server!.url, token: 'ben-token', WebSocket: WebSocket as never })
-  await ben.connect()
-  return ben
+  const agent = createAgent({ url: server.url, token: 'ben-token', WebSocket: WebSocket as never })
+  ben = agent
+  suite.defer(() => {
+    agent.disconnect()
+    ben = undefined
+  })
+  await agent.connect()
+  return agent
 }
 
 it('transfers a chat to an online colleague with a note; the chat leaves my list and is offered to them', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const colleague = await benOnline()
   const c = await says(['I need billing'], { customer: { name: 'Maria' } })
   const offeredToBen = new Promise<void>((resolve) => colleague.on('offer', (o) => o.id === c.id && o.transcript.some((i) => i.kind === 'status' && i.reason === 'agent-transferred') && resolve()))
@@ -82,7 +66,7 @@ it('transfers a chat to an online colleague with a note; the chat leaves my list
 })
 
 it('writes internal notes, shown apart and labelled, that the customer never receives', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const c = await says(['Where is my refund?'])
   const p = await anaWith(c)
   await p.getByTestId('mode-note').click()
@@ -102,7 +86,7 @@ it('writes internal notes, shown apart and labelled, that the customer never rec
 })
 
 it('inserts a canned reply from "/" with arrow keys and Enter, the customer\'s name filled in', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const c = await says(['Hello'], { customer: { name: 'Maria' } })
   const p = await anaWith(c)
   const field = p.getByTestId('composer-text')
@@ -125,7 +109,7 @@ it('inserts a canned reply from "/" with arrow keys and Enter, the customer\'s n
 })
 
 it('shows the customer\'s context: name, browser, the current page and the pages visited', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const c = await says(['Hi'], { customer: { name: 'Maria' }, page: { url: 'https://shop.example/shoes', title: 'Shoes' } })
   const p = await anaWith(c)
   const context = p.getByTestId('context')
@@ -138,7 +122,7 @@ it('shows the customer\'s context: name, browser, the current page and the pages
 })
 
 it('gives a supervisor every agent and live chat, and reassigns a chat to a colleague', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   await benOnline()
   const c = await says(['Still waiting'], { customer: { name: 'Jonas' } })
   const ana = await anaWith(c)

@@ -3,47 +3,27 @@
  * and real customers: signing in, the queue, my chats, the conversation, its end and close, alerts,
  * shortcuts and the phone layout.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
+import { expect, it } from 'vitest'
+import type { BrowserContextOptions, Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
 import type { StartedServer } from '../helpers/server.js'
 import { customerSays, rowOf, signIn, startConsoleServer, type Customer } from './console-page.js'
 
-let browser: Browser
-let server: StartedServer | undefined
-const contexts: BrowserContext[] = []
-const customers: Customer[] = []
-let page: Page | undefined
+const suite = useBrowser()
+let server: StartedServer
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  for (const c of contexts.splice(0)) await c.close()
-  for (const c of customers.splice(0)) c.raw.drop()
-  await server?.close()
-  server = page = undefined
-})
-
-async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-  const context = await browser.newContext(options)
-  contexts.push(context)
-  page = await context.newPage()
-  return page
+async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
+  return suite.open(options)
 }
 
 async function says(texts: string[], hello: Record<string, unknown> = {}): Promise<Customer> {
-  const c = await customerSays(server!, texts, hello)
-  customers.push(c)
+  const c = await customerSays(server, texts, hello)
+  suite.defer(() => c.raw.drop())
   return c
 }
 
 it('signs in with a token, says plainly when it is refused, and remembers it in this tab', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const p = await newPage()
   await p.goto(`${server.url}/agent.html`)
   await p.locator('#hl-token').fill('wrong-token')
@@ -64,7 +44,7 @@ it('signs in with a token, says plainly when it is refused, and remembers it in 
 })
 
 it('says the server cannot be reached, and signs in once it is back', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const p = await newPage()
   await p.goto(`${server.url}/agent.html`)
   await p.route('**/v1/agent', (route) => route.abort())
@@ -77,7 +57,7 @@ it('says the server cannot be reached, and signs in once it is back', async () =
 })
 
 it('shows each waiting chat with a ticking wait, and a new offer in the title and with a chime', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const p = await newPage()
   // Counts the chime's oscillators: the console makes its sound with WebAudio.
   await p.addInitScript(() => {
@@ -107,7 +87,7 @@ it('shows each waiting chat with a ticking wait, and a new offer in the title an
 })
 
 it('accepts, shows the transcript with readable status lines, counts unread in other chats, ends and closes', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const p = await newPage()
   await signIn(p, server)
   const maria = await says(['Hello, my parcel is late'], { customer: { name: 'Maria' } })
@@ -160,7 +140,7 @@ it('accepts, shows the transcript with readable status lines, counts unread in o
 
 it('counts down what is left of the window, from when the customer was last heard', async () => {
   // Heartbeats every 500 ms: a silent customer counts as gone 6 s after it was last heard.
-  server = await startConsoleServer({ graceMs: 60_000, heartbeatMs: 500 })
+  server = suite.closes(await startConsoleServer({ graceMs: 60_000, heartbeatMs: 500 }))
   const p = await newPage()
   await signIn(p, server)
   const silent = await says(['hello'])
@@ -175,7 +155,7 @@ it('counts down what is left of the window, from when the customer was last hear
 }, 30_000)
 
 it('works by keyboard alone: sign in, accept, reply, end, close, and the shortcuts help', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const p = await newPage()
   await p.goto(`${server.url}/agent.html`)
   await p.locator('#hl-token').waitFor()
@@ -204,7 +184,7 @@ it('works by keyboard alone: sign in, accept, reply, end, close, and the shortcu
 })
 
 it('takes turns on a 390 px phone: lists, then the conversation with a back button', async () => {
-  server = await startConsoleServer()
+  server = suite.closes(await startConsoleServer())
   const p = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
   await signIn(p, server)
   const c = await says(['Hi from my phone'])

@@ -4,36 +4,24 @@
  * example inside a 390 px phone; the accent everywhere, dark mode from the system and `data-theme`,
  * right-to-left, left position, reduced motion; the JS API with the launcher hidden; the keyboard.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { BrowserContextOptions, Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
 import { agentAccepts, conversationIdOf, customerSays, startScenario, type Scenario } from './harness.js'
 import { inWidget, openPanel, openWidgetPage, pagesRoot, type WidgetPage } from './widget-page.js'
 
-let browser: Browser
+const suite = useBrowser()
+/** The test's server, shared by the pages it opens; forgotten once the test's cleanup has closed it. */
 let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await scenario?.close()
-  context = page = scenario = undefined
-})
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 }
 
 async function widget(options: WidgetPage = {}, contextOptions: BrowserContextOptions = {}): Promise<Page> {
-  scenario ??= await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-  context = await browser.newContext(contextOptions)
-  page = await context.newPage()
+  if (!scenario) {
+    scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    suite.defer(() => (scenario = undefined))
+  }
+  const page = await suite.open(contextOptions)
   await openWidgetPage(page, scenario.server, options)
   return page
 }
@@ -52,7 +40,7 @@ describe('widget on phones', () => {
     expect(await style(p, 'input', 'fontSize')).toBe('16px')
 
     // Zooming in shrinks the visual viewport as a keyboard does; the panel (and its composer) follows.
-    const cdp = await context!.newCDPSession(p)
+    const cdp = await p.context().newCDPSession(p)
     await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 2 })
     const visible = await p.waitForFunction(() => Math.round(visualViewport!.height) < 844 && Math.round(visualViewport!.height))
     const height = (await visible.jsonValue()) as number
@@ -69,9 +57,8 @@ describe('widget on phones', () => {
   })
 
   it('the webview example fits a 390 px phone, launcher on screen', async () => {
-    scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-    context = await browser.newContext(PHONE)
-    page = await context.newPage()
+    const scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    const page = await suite.open(PHONE)
     await page.goto(`${scenario.server.url}/webview.html`)
     await page.getByTestId('launcher').waitFor()
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
@@ -100,11 +87,11 @@ describe('widget theme and locale', () => {
     let p = await widget({}, { colorScheme: 'dark' })
     await openPanel(p)
     expect(await style(p, 'panel', 'backgroundColor')).toBe(DARK)
-    await context!.close()
+    await p.context().close()
     p = await widget({ data: { theme: 'light' } }, { colorScheme: 'dark' })
     await openPanel(p)
     expect(await style(p, 'panel', 'backgroundColor')).toBe(WHITE)
-    await context!.close()
+    await p.context().close()
     p = await widget({ data: { theme: 'dark' } }, { colorScheme: 'light' })
     await openPanel(p)
     expect(await style(p, 'panel', 'backgroundColor')).toBe(DARK)
@@ -136,7 +123,7 @@ describe('widget theme and locale', () => {
     let p = await widget()
     await openPanel(p)
     expect(await style(p, 'scroller', 'scrollBehavior')).toBe('smooth')
-    await context!.close()
+    await p.context().close()
     p = await widget({}, { reducedMotion: 'reduce' })
     await openPanel(p)
     expect(await style(p, 'scroller', 'scrollBehavior')).toBe('auto')

@@ -4,9 +4,9 @@
  * name, offline with the queued count, ended (composer off, the typed text kept, "Start a new chat"
  * prominent), and the new-chat notice gone once the new chat has messages.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
 import { startProxy, type Proxy } from '../helpers/proxy.js'
 import {
   agentAccepts,
@@ -21,30 +21,14 @@ import {
 } from './harness.js'
 import { inWidget, openPanel, openWidgetPage, pagesRoot } from './widget-page.js'
 
-let browser: Browser
-let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-let proxy: Proxy | undefined
+const suite = useBrowser()
+let scenario: Scenario
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await proxy?.close()
-  await scenario?.close()
-  context = page = proxy = scenario = undefined
-})
-
-async function customer(options: { url?: string; graceMs?: number } = {}): Promise<Page> {
-  scenario = await startScenario({ staticRoot: pagesRoot(), ...(options.graceMs ? { graceMs: options.graceMs } : {}) })
-  context = await browser.newContext()
-  page = await context.newPage()
+/** A customer with the panel open on a new server; a `proxy` in front of it is closed before the server. */
+async function customer(options: { url?: string; graceMs?: number; proxy?: Proxy } = {}): Promise<Page> {
+  scenario = suite.closes(await startScenario({ staticRoot: pagesRoot(), ...(options.graceMs ? { graceMs: options.graceMs } : {}) }))
+  if (options.proxy) suite.closes(options.proxy)
+  const page = await suite.open()
   await openWidgetPage(page, scenario.server, options.url ? { url: options.url } : {})
   await openPanel(page)
   return page
@@ -57,11 +41,11 @@ const connected = (p: Page): Promise<unknown> =>
 describe('widget states', () => {
   it('says it is still trying after about 5 s of connecting, and its retry connects at once', { timeout: 60_000 }, async () => {
     const started = await startScenario({ staticRoot: pagesRoot() })
-    proxy = await startProxy(started.server.url)
+    const proxy = await startProxy(started.server.url)
     proxy.refuse(true)
     await started.close()
-    const p = await customer({ url: proxy.url })
-    proxy.retarget(scenario!.server.url)
+    const p = await customer({ url: proxy.url, proxy })
+    proxy.retarget(scenario.server.url)
     expect(await connectionText(p)).toBe('Connecting…')
     expect(await p.getByTestId('retry').isVisible()).toBe(false)
     await p.getByTestId('retry').waitFor({ state: 'visible', timeout: 8_000 })
@@ -72,7 +56,7 @@ describe('widget states', () => {
     // Clicked in the page at once: a Playwright click waits for the button, and the SDK's own backoff
     // may connect (and hide it) in between on a busy machine.
     await p.evaluate(() => document.querySelector('holdline-chat')!.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="retry"]')!.click())
-    await expect.poll(() => proxy!.accepted, { timeout: 1_000 }).toBeGreaterThan(accepted)
+    await expect.poll(() => proxy.accepted, { timeout: 1_000 }).toBeGreaterThan(accepted)
     await connected(p)
     expect(await p.getByTestId('retry').isVisible()).toBe(false)
     expect(await p.getByTestId('connection').isVisible()).toBe(false)
@@ -84,7 +68,7 @@ describe('widget states', () => {
     expect(await p.getByTestId('waiting').isVisible(), 'nothing to wait for before the first message').toBe(false)
     await customerSays(p, 'Is anyone there?')
     await p.getByTestId('waiting').filter({ hasText: 'Waiting for an agent: you are next.' }).waitFor()
-    await agentAccepts(scenario!.agent, await conversationIdOf(p))
+    await agentAccepts(scenario.agent, await conversationIdOf(p))
     await p.getByTestId('agent-line').filter({ hasText: 'You are chatting with Ana' }).waitFor()
     expect(await p.getByTestId('waiting').isVisible()).toBe(false)
   })
@@ -93,15 +77,15 @@ describe('widget states', () => {
     const p = await customer({ graceMs: 30_000 })
     await customerSays(p, 'first')
     const id = await conversationIdOf(p)
-    await agentAccepts(scenario!.agent, id)
-    await agentReceives(scenario!.agent, id, 'first')
-    await context!.setOffline(true)
+    await agentAccepts(scenario.agent, id)
+    await agentReceives(scenario.agent, id, 'first')
+    await p.context().setOffline(true)
     await p.getByTestId('connection-text').filter({ hasText: 'You are offline' }).waitFor()
     await customerSays(p, 'second')
     await customerSays(p, 'third')
     await p.getByTestId('connection-text').filter({ hasText: 'You are offline. 2 messages will be sent when you are back.' }).waitFor()
-    await context!.setOffline(false)
-    await agentReceives(scenario!.agent, id, 'third')
+    await p.context().setOffline(false)
+    await agentReceives(scenario.agent, id, 'third')
     await connected(p)
     await p.getByTestId('connection').waitFor({ state: 'hidden' })
   })
@@ -110,9 +94,9 @@ describe('widget states', () => {
     const p = await customer()
     await customerSays(p, 'Thanks, bye')
     const id = await conversationIdOf(p)
-    await agentAccepts(scenario!.agent, id)
+    await agentAccepts(scenario.agent, id)
     await p.getByTestId('input').fill('Oh, one more question')
-    await scenario!.agent.end(id)
+    await scenario.agent.end(id)
     await p.getByTestId('ended').waitFor({ state: 'visible' })
     expect(await p.getByTestId('input').isDisabled()).toBe(true)
     expect(await p.getByTestId('send').isDisabled()).toBe(true)
@@ -129,7 +113,7 @@ describe('widget states', () => {
     expect(await p.getByTestId('input').inputValue()).toBe('Oh, one more question')
     await p.getByTestId('input').press('Enter')
     const next = await conversationIdOf(p)
-    await expect.poll(async () => messageTexts(await serverView(scenario!.server, next))).toContain('Oh, one more question')
+    await expect.poll(async () => messageTexts(await serverView(scenario.server, next))).toContain('Oh, one more question')
     await p.getByTestId('ended').waitFor({ state: 'hidden' })
   })
 
@@ -137,11 +121,11 @@ describe('widget states', () => {
     const p = await customer()
     await customerSays(p, 'help please')
     const id = await conversationIdOf(p)
-    await agentAccepts(scenario!.agent, id)
-    const wrapUp = agentSeesStatus(scenario!.agent, id, 'wrap-up')
-    await context!.setOffline(true)
+    await agentAccepts(scenario.agent, id)
+    const wrapUp = agentSeesStatus(scenario.agent, id, 'wrap-up')
+    await p.context().setOffline(true)
     await wrapUp
-    await context!.setOffline(false)
+    await p.context().setOffline(false)
     await p.getByTestId('new-chat-notice').waitFor({ state: 'visible' })
     await customerSays(p, 'hello again')
     await p.getByTestId('new-chat-notice').waitFor({ state: 'hidden' })

@@ -4,39 +4,26 @@
  * the typing line when the agent's message arrives, and shows a reload's transcript at once from its
  * local copy, before (or without) the server's replay.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
-import { startProxy, type Proxy } from '../helpers/proxy.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useBrowser } from '../helpers/browser-suite.js'
+import { startProxy } from '../helpers/proxy.js'
 import { agentAccepts, conversationIdOf, customerSays, startScenario, transcriptTexts, type Scenario } from './harness.js'
 import { distanceFromBottom, inWidget, openPanel, openWidgetPage, pagesRoot } from './widget-page.js'
 
-let browser: Browser
+const suite = useBrowser()
+/** The test's server, shared by what it opens; forgotten once the test's cleanup has closed it. */
 let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let page: Page | undefined
-let proxy: Proxy | undefined
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await proxy?.close()
-  await scenario?.close()
-  context = page = proxy = scenario = undefined
-})
-
-const begin = async (): Promise<Scenario> => (scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+async function begin(): Promise<Scenario> {
+  scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+  suite.defer(() => (scenario = undefined))
+  return scenario
+}
 
 async function chatting(url?: string): Promise<{ page: Page; id: string }> {
   scenario ??= await begin()
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  page = await context.newPage()
+  const page = await suite.open({ viewport: { width: 1280, height: 800 } })
   await openWidgetPage(page, scenario.server, url ? { url } : {})
   await openPanel(page)
   await customerSays(page, 'Hello, I need help')
@@ -88,7 +75,7 @@ describe('widget transcript', () => {
   })
 
   it('shows the transcript at once after a reload with the network down, from its local copy', async () => {
-    proxy = await startProxy((await begin()).server.url)
+    const proxy = suite.closes(await startProxy((await begin()).server.url))
     const { page, id } = await chatting(proxy.url)
     await scenario!.agent.send(id, 'We shipped it yesterday')
     await shows(page, 'We shipped it yesterday')

@@ -4,31 +4,15 @@
  * title while the page is hidden (a real hidden page: Chromium attached over CDP); and the optional
  * sound, played by one tab of two.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, launchLifecycleBrowser, screenshotOnFailure, type LifecycleBrowser } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchLifecycleBrowser } from '../helpers/browser.js'
+import { useBrowser } from '../helpers/browser-suite.js'
 import { agentAccepts, conversationIdOf, customerSays, startScenario, type Scenario } from './harness.js'
 import { openPanel, openWidgetPage, pagesRoot } from './widget-page.js'
 
-let browser: Browser
-let scenario: Scenario | undefined
-let context: BrowserContext | undefined
-let lifecycle: LifecycleBrowser | undefined
-let page: Page | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') await screenshotOnFailure(page, ctx.task.name)
-  await context?.close()
-  await lifecycle?.close()
-  await scenario?.close()
-  context = page = lifecycle = scenario = undefined
-})
+const suite = useBrowser()
+let scenario: Scenario
 
 /** Records the element's `unread` and `sound` events in the page. */
 const record = (p: Page): Promise<void> =>
@@ -45,11 +29,11 @@ const recorded = (p: Page): Promise<{ unread: number[]; sounds: number }> =>
 const badge = (p: Page, count: number): Promise<void> => p.getByTestId('unread').filter({ hasText: String(count) }).waitFor()
 
 async function chattingThenClosed(p: Page, data: Record<string, string> = {}): Promise<string> {
-  await openWidgetPage(p, scenario!.server, { data })
+  await openWidgetPage(p, scenario.server, { data })
   await openPanel(p)
   await customerSays(p, 'Where is my parcel?')
   const id = await conversationIdOf(p)
-  await agentAccepts(scenario!.agent, id)
+  await agentAccepts(scenario.agent, id)
   await p.getByTestId('input').press('Escape')
   await p.getByTestId('panel').waitFor({ state: 'hidden' })
   return id
@@ -57,9 +41,8 @@ async function chattingThenClosed(p: Page, data: Record<string, string> = {}): P
 
 describe('widget unread', () => {
   it('counts agent messages on the launcher while closed, announces them politely, and reads them when opened', async () => {
-    scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-    context = await browser.newContext()
-    page = await context.newPage()
+    scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    const page = await suite.open()
     const id = await chattingThenClosed(page)
     await record(page)
     await scenario.agent.send(id, 'It left the warehouse')
@@ -86,9 +69,10 @@ describe('widget unread', () => {
   })
 
   it('shows the count in the title while the page is hidden, and drops it when shown', async () => {
-    scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-    lifecycle = await launchLifecycleBrowser()
-    page = await lifecycle.context.newPage()
+    scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    const lifecycle = suite.closes(await launchLifecycleBrowser())
+    const page = await lifecycle.context.newPage()
+    suite.watch(page)
     await openWidgetPage(page, scenario.server)
     await openPanel(page)
     await customerSays(page, 'Hello')
@@ -110,11 +94,10 @@ describe('widget unread', () => {
   })
 
   it('plays the optional sound in one tab of two, and not at all without data-sound', async () => {
-    scenario = await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() })
-    context = await browser.newContext()
-    page = await context.newPage()
+    scenario = suite.closes(await startScenario({ graceMs: 30_000, staticRoot: pagesRoot() }))
+    const page = await suite.open()
     const id = await chattingThenClosed(page, { sound: '' })
-    const second = await context.newPage()
+    const second = await page.context().newPage()
     await openWidgetPage(second, scenario.server, { data: { sound: '' } })
     await second.getByTestId('launcher').waitFor()
     await record(page)
