@@ -1,5 +1,5 @@
 /**
- * Internal notes (issue 17) over real sockets: recorded once per client id, delivered to every
+ * Internal notes over real sockets: recorded once per client id, delivered to every
  * console that may see the conversation in order and exactly once (live, in an offer, in the ready
  * snapshot after a reconnect), re-sent by the agent outbox after a lost network, and refused with
  * stable codes. That they reach no customer is notes-security.test.ts's job.

@@ -1,5 +1,5 @@
 /**
- * The supervisor (issue 17): an admin token on the agent socket signs in as a supervisor that holds
+ * The supervisor: an admin token on the agent socket signs in as a supervisor that holds
  * no capacity and is never offered a chat, sees every live conversation, every agent (load and
  * presence) and the queue, follows their events, notes and presence, and may reassign an active
  * chat or direct an open one to an agent. Real server, real sockets, the agent SDK.

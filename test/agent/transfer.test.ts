@@ -1,5 +1,5 @@
 /**
- * Transfer (issue 17) over real sockets, agent SDK and customer SDK on a real server: to a colleague
+ * Transfer over real sockets, agent SDK and customer SDK on a real server: to a colleague
  * who is offered the chat alone and accepts it, capacity moving with it, the customer told once;
  * back to the queue; and the refusals with their codes.
  */

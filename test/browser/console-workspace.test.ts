@@ -1,5 +1,5 @@
 /**
- * The agent workspace in the console (issue 17 items 2-6), in Chromium against a real server:
+ * The agent workspace in the console, in Chromium against a real server:
  * transfer to a colleague, internal notes, canned replies, the customer's context, the supervisor.
  */
 import WebSocket from 'ws'

@@ -1,4 +1,4 @@
-/** The agent workspace frames (issue 17): transfer, note, and the server's note/agents/conversation, with their limits. */
+/** The agent workspace frames: transfer, note, and the server's note/agents/conversation, with their limits. */
 import { describe, expect, it } from 'vitest'
 import { parseAgentFrame, parseCustomerFrame, parseServerToAgentFrame, parseServerToCustomerFrame } from '../../src/protocol/index.js'
 

@@ -1,5 +1,5 @@
 /**
- * Transfer (issue 17): an agent hands its active chat to a colleague, or back to the queue; a
+ * Transfer: an agent hands its active chat to a colleague, or back to the queue; a
  * supervisor may do so with any active chat, and may direct an open one to an agent.
  *
  * - To an agent (`to`): Active -> Open (`agent-transferred`) with `to` preferred, so routing offers

@@ -75,7 +75,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     if (!agent) return this.refuse('not-ready', 'send auth first', { ref: frame.type })
     const conv = await this.ctx.store.get(frame.conversationId)
     if (!conv) return this.refuse('not-found', 'no such conversation', { ref: frame.type === 'note' ? frame.clientId : frame.conversationId })
-    // The agent workspace (issue 17): transfer and notes, for agents and supervisors alike.
+    // The agent workspace: transfer and notes, for agents and supervisors alike.
     const author = this.supervisor ? SUPERVISOR : { id: agent.id, name: agent.name }
     if (frame.type === 'transfer') return handleTransfer(this.ctx, this, author, conv, frame)
     if (frame.type === 'note') return handleNote(this.ctx, this, author, conv, frame)

@@ -1,5 +1,5 @@
 /**
- * The agent workspace's actions on the agent socket (issue 17): `transfer` and internal `note`s, for
+ * The agent workspace's actions on the agent socket: `transfer` and internal `note`s, for
  * agents and supervisors, and the list of agents the consoles show. The rules are the engine's
  * (engine/transfer.ts); this carries them out and answers the console.
  */

@@ -234,7 +234,7 @@ export class RulesModel {
   }
 
   /**
-   * Transfer (issue 17): may `by` (an agent, or a supervisor when undefined) hand chat `i` to `to`
+   * Transfer: may `by` (an agent, or a supervisor when undefined) hand chat `i` to `to`
    * (undefined: the queue)? An agent its own active chat, to anyone else; a supervisor any active
    * chat, to anyone but its agent, and an open one to a named agent.
    */

@@ -1,5 +1,5 @@
 /**
- * Transfer (issue 17) rule by rule: Active -> Open with `agent-transferred` and its automated
+ * Transfer rule by rule: Active -> Open with `agent-transferred` and its automated
  * message, capacity freed, the target offered the chat alone for `affinityMs`, the transferring agent
  * passed over when it sent the chat back to the queue, refusals with their codes, the race with the
  * customer's grace window, and R11 (the agent away). The random model of R9-R11 with transfers is in

@@ -1,5 +1,5 @@
 /**
- * An internal note never reaches a customer (issue 17), one test per path a customer can read from:
+ * An internal note never reaches a customer, one test per path a customer can read from:
  * the live frames of its socket, the replay on resume, a second tab, the HTTP API answered to its
  * resume token, the fan-out to a customer on another process over Redis, and the customer SDK's own
  * transcript copy in storage (what the widget shows and keeps). Each test first makes sure the note
