@@ -70,10 +70,11 @@ export async function handleNote(ctx: ServerContext, console: WorkspaceConsole, 
     console.noted(conv.id, note)
     console.send({ type: 'note', conversationId: conv.id, note })
   }
-  // Recorded before the chat left this agent (the answer lost with the socket): answered, not refused.
-  const earlier = (await ctx.store.notes(conv.id)).find((n) => n.clientId === frame.clientId && n.agent.id === author.id)
-  if (earlier) return answer(earlier)
   if (!mayNote(conv, author, console.supervisor)) {
+    // Recorded before the chat left this agent (the answer lost with the socket): answered, not
+    // refused. Looked up only here: while the note is allowed, addNote's client-id check answers a repeat.
+    const earlier = (await ctx.store.notes(conv.id)).find((n) => n.clientId === frame.clientId && n.agent.id === author.id)
+    if (earlier) return answer(earlier)
     const code = conv.agent?.id === author.id || console.supervisor ? 'conflict' : 'forbidden'
     return console.refuse(code, code === 'conflict' ? `the conversation is ${conv.status}` : 'this conversation is not assigned to you', { ref: frame.clientId })
   }
