@@ -200,7 +200,11 @@ describe('both ways under random faults', () => {
         await new Promise((resolve) => setTimeout(resolve, random.between(0, 10)))
         continue
       }
-      const fault = random.weighted([['cut-agent', 3], ['held-ready', 3], ['stall-agent', 2], ['cut-customer', 2]] as const)
+      // The first two faults reconnect the console, so every seed checks the reconnect paths (a seed
+      // drawing only stalls and customer cuts would leave the console's own socket untouched).
+      const fault = faults.length < 2
+        ? (['cut-agent', 'held-ready'] as const)[faults.length]!
+        : random.weighted([['cut-agent', 3], ['held-ready', 3], ['stall-agent', 2], ['cut-customer', 2]] as const)
       faults.push(fault)
       if (fault === 'cut-agent') agentProxy.dropAll()
       else if (fault === 'cut-customer') customerProxy.dropAll()
