@@ -7,11 +7,12 @@ import terser from '@rollup/plugin-terser'
 import { builtinModules } from 'node:module'
 import { reconnectingWebSocketSource } from './build/rws-source.mjs'
 import { cssMin } from './build/css-min.mjs'
+import { htmlMin } from './build/html-min.mjs'
 import { readFileSync } from 'node:fs'
 
 // inlineSources: the maps carry the TypeScript they point to (src/ is not in the package).
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, outDir: 'dist', sourceMap: true, inlineSources: true })
-const browser = () => [reconnectingWebSocketSource(), cssMin(), nodeResolve({ browser: true }), ts()]
+const browser = () => [reconnectingWebSocketSource(), cssMin(), htmlMin(), nodeResolve({ browser: true }), ts()]
 // ES2020 output (tsconfig target); the browsers we support run it as is, so no down-level helpers.
 // Properties are mangled only when they start with a single `_`: reconnecting-websocket marks its
 // private members so, and so does the client's internal state (src/client/runtime.ts); no wire

@@ -12,7 +12,10 @@ export function cssMin() {
           .replace(/\s+/g, ' ')
           .replace(/\s*([{};,>])\s*/g, '$1')
           .replace(/: /g, ':')
-          .replace(/;}/g, '}'),
+          .replace(/;}/g, '}')
+          .replace(/ !important/g, '!important')
+          // An attribute selector's value needs no quotes when it is an identifier.
+          .replace(/\[([\w-]+)="([a-zA-Z][\w-]*)"\]/g, '[$1=$2]'),
       )
       return { code: out, map: null }
     },

@@ -49,7 +49,8 @@ describe('README, widget', () => {
 
   it('documents every script-tag data attribute the widget maps to an element attribute', async () => {
     const { ELEMENT_ATTRIBUTES } = await import('../../src/widget/page-attributes.js')
-    for (const [data] of ELEMENT_ATTRIBUTES) {
+    for (const pair of ELEMENT_ATTRIBUTES.split(' ')) {
+      const data = pair.split(':')[0]!
       const name = `data-${data.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
       expect(readme, name).toContain(`\`${name}\``)
     }
