@@ -8,6 +8,8 @@ import WebSocket from 'ws'
 import { chromium } from 'playwright-core'
 import { createServer } from '../dist/server.js'
 import { createAgent } from '../dist/agent.js'
+import { createChat } from '../dist/holdline.js'
+import { SignJWT } from 'jose'
 
 const OUT = 'screenshots'
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } }
@@ -26,6 +28,13 @@ const page = (v, url) =>
 <p>${v.dir === 'rtl' ? 'صفحة فيها محادثة مباشرة.' : 'Lorem ipsum: a product page, with the chat in the corner.'}</p>
 <script src="/dist/holdline.iife.js" data-widget-id="shots" data-dir="${v.dir}" data-lang="${v.lang}"${url ? ` data-url="${url}"` : ''}></script></body></html>`
 
+// A signed-in customer (HS256, as a site's backend signs it) and the page that mounts the widget for them.
+const SECRET = 'screenshots-secret-long-enough-0123456789'
+const identityToken = () => new SignJWT({ sub: 'anne', name: 'Anne' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(SECRET))
+const signedInPage = (v, token) =>
+  page(v).replace(/<script src=[^>]*><\/script>/, `<script src="/dist/holdline.iife.js" data-mount="false"></script>
+<script>Holdline.mountWidget({ url: location.origin, widgetId: 'shots-signed-in', identity: '${token}' })</script>`)
+
 const until = (fn) => new Promise((resolve) => { const t = setInterval(() => { if (fn()) { clearInterval(t); resolve() } }, 20) })
 
 rmSync(OUT, { recursive: true, force: true })
@@ -35,7 +44,7 @@ const written = []
 for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
   for (const [variantName, v] of Object.entries(VARIANTS)) {
     const server = await createServer({ host: '127.0.0.1', port: 0, graceMs: 1500, heartbeatMs: 500, reconnectWindowMs: 60_000, staticRoot: root,
-      agentTokens: { t: { id: 'ana', name: 'Ana', capacity: 5 } } })
+      agentTokens: { t: { id: 'ana', name: 'Ana', capacity: 5 } }, identity: { secret: SECRET } })
     writeFileSync(join(root, `${variantName}.html`), page(v))
     writeFileSync(join(root, `${variantName}-down.html`), page(v, 'http://127.0.0.1:9'))
     const agent = createAgent({ url: server.url, token: 't', WebSocket })
@@ -114,6 +123,24 @@ for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
     await q('reconnect-new').click()
     await q('new-chat-notice').waitFor({ state: 'visible' })
     await shot('11-new-chat-notice')
+
+    // A signed-in customer's earlier chat (asked, answered, ended), then their new one with it above.
+    const earlier = createChat({ url: server.url, widgetId: 'shots-signed-in', storage: 'memory', WebSocket, identity: identityToken })
+    const { id: earlierId } = await earlier.start()
+    await earlier.send(v.says[0])
+    await until(() => agent.offers.has(earlierId))
+    await agent.accept(earlierId)
+    await agent.send(earlierId, v.agent[1])
+    await earlier.end()
+    earlier.destroy()
+    writeFileSync(join(root, `${variantName}-signed-in.html`), signedInPage(v, await identityToken()))
+    await p.goto(`${server.url}/${variantName}-signed-in.html`)
+    await q('launcher').click()
+    await q('history').waitFor({ state: 'visible' })
+    await shot('12-earlier-closed')
+    await q('history').locator('summary').click()
+    await q('history').locator('ol').first().waitFor({ state: 'visible' })
+    await shot('13-earlier-open')
 
     await context.close()
     agent.disconnect()

@@ -1,4 +1,5 @@
 import { createChat, type Chat, type ChatMessage, type ChatOptions } from '../client/index.js'
+import type { MessageItem } from '../protocol/index.js'
 import { followScroll, type ScrollFollow } from './scroll-follow.js'
 import { chatView, connectionLine } from './status-line.js'
 import { STYLES } from './styles.js'
@@ -162,6 +163,11 @@ export class HoldlineChat extends Base {
     return this._root?.querySelector(`[data-testid="${testid}"]`) as T
   }
 
+  /** An event on the element that reaches the page through the shadow boundary. */
+  private _emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
+  }
+
   private _listen(target: EventTarget, event: string, handler: (e: Event) => void): void {
     target.addEventListener(event, handler)
     this._unsubscribe.push(() => target.removeEventListener(event, handler))
@@ -251,6 +257,17 @@ export class HoldlineChat extends Base {
         this._q('reconnect-continue').focus()
       }),
       chat.on('typing', () => this._showTyping()),
+      // A signed-in customer's earlier chats, read-only above this one: a list each, named by when it began.
+      chat.on('history', ({ conversations }) => {
+        const box = this._q('history')
+        box.hidden = false
+        box.replaceChildren(box.firstElementChild!)
+        for (const c of conversations) {
+          const list = box.appendChild(document.createElement('ol'))
+          list.setAttribute('aria-label', new Date(c.createdAt).toLocaleString())
+          syncTranscript(list, c.transcript.filter((i): i is MessageItem => i.kind == 'message'), this._texts)
+        }
+      }),
       chat.on('queue', (queue) => {
         this._queue = queue
         this._render()
@@ -258,7 +275,7 @@ export class HoldlineChat extends Base {
       chat.on('error', (error) => {
         this.lastError = error
         if (error.code === 'storage-unavailable') this._q('storage-notice').hidden = false
-        this.dispatchEvent(new CustomEvent('chat-error', { detail: error, bubbles: true, composed: true }))
+        this._emit('chat-error', error)
       }),
     )
   }
@@ -285,7 +302,7 @@ export class HoldlineChat extends Base {
     if (this._options.sound ?? this.hasAttribute('sound')) {
       playOnce(this._widgetId, `${id}:${message.seq}`, () => {
         chime()
-        this.dispatchEvent(new CustomEvent('sound', { detail: { seq: message.seq }, bubbles: true, composed: true }))
+        this._emit('sound', { seq: message.seq })
       })
     }
   }
@@ -343,9 +360,10 @@ export class HoldlineChat extends Base {
 
   private _setOpen(open: boolean): void {
     if (!this._root) return
+    const launcher = this._q('launcher')
     this._q('panel').hidden = !open
-    this._q('launcher').hidden = open
-    this._q('launcher').setAttribute('aria-expanded', String(open))
+    launcher.hidden = open
+    launcher.setAttribute('aria-expanded', String(open))
     this.toggleAttribute('open', open)
     this._remember({ open })
     if (open) this._q('announcer').textContent = ''
@@ -428,6 +446,6 @@ export class HoldlineChat extends Base {
     if (title !== document.title) document.title = title
     if (count === this._lastUnread) return
     this._lastUnread = count
-    this.dispatchEvent(new CustomEvent('unread', { detail: { count }, bubbles: true, composed: true }))
+    this._emit('unread', { count })
   }
 }

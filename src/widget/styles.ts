@@ -54,7 +54,7 @@ header .close:focus-visible { outline-color: var(--_accent-text); outline-offset
 .connection:not([data-line]) { display: none; }
 .notice { margin: 0; padding: 6px 14px; font-size: .875rem; background: var(--_notice-bg); color: var(--_notice-text); }
 .scroller { flex: 1; overflow-y: auto; overscroll-behavior: contain; padding: 12px 14px; scroll-behavior: smooth; }
-.transcript { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
+.transcript, .history ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
 .message { max-width: 82%; padding: 8px 12px; border-radius: var(--holdline-bubble-radius, 14px); white-space: pre-wrap; overflow-wrap: anywhere; }
 .message[data-from="customer"] { align-self: flex-end; background: var(--holdline-customer-bg, var(--_accent)); color: var(--holdline-customer-text, var(--_accent-text)); }
 .message[data-from="agent"] { align-self: flex-start; background: var(--_agent-bg); color: var(--_agent-text); }
@@ -62,6 +62,8 @@ header .close:focus-visible { outline-color: var(--_accent-text); outline-offset
 /* Pending: marked by its "Queued" line and a dashed outline (an opacity would cost contrast). */
 .message[data-pending="true"] { outline: 2px dashed var(--_muted); outline-offset: 2px; }
 .message .meta { display: block; font-size: .75rem; font-weight: 600; margin-bottom: 2px; }
+/* Earlier conversations: each list is titled, visibly, by its accessible name (when it began). */
+.history ol::before { content: attr(aria-label); align-self: center; color: var(--_muted); font-size: .875rem; margin-top: 8px; }
 .waiting { margin: 12px 0 0; text-align: center; color: var(--_muted); font-size: .875rem; }
 .below { position: relative; }
 .pill { position: absolute; bottom: calc(100% + 8px); left: 50%; transform: translateX(-50%); background: var(--_accent); color: var(--_accent-text);

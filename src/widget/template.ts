@@ -1,7 +1,7 @@
 import type { WidgetTexts } from './texts.js'
 
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+// Numeric references (`&#60;`) decode as the named ones do, in text and in quoted attributes alike.
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The launcher alone: what the script-tag loader draws before the rest of the widget is fetched. */
 export function launcherTemplate(label: string): string {
@@ -28,6 +28,7 @@ export function widgetTemplate(texts: WidgetTexts): string {
   <p class="notice" part="notice" data-testid="storage-notice" role="status" hidden>${t('storageUnavailable')}</p>
   <p class="notice" part="notice" data-testid="new-chat-notice" role="status" hidden>${t('newChatNotice')}</p>
   <div class="scroller" data-testid="scroller" role="log" aria-live="polite" aria-label="${t('transcriptLabel')}" tabindex="0">
+    <details class="history" part="history" data-testid="history" hidden><summary>${t('history')}</summary></details>
     <ol class="transcript" part="transcript" data-testid="transcript"></ol>
     <p class="waiting" data-testid="waiting" hidden></p>
   </div>

@@ -32,6 +32,8 @@ export interface WidgetTexts {
   reconnectContinue: string
   reconnectNew: string
   newChatNotice: string
+  /** Heads a signed-in customer's earlier conversations (read-only, above the transcript). */
+  history: string
   newMessages: string
   /** The launcher's accessible name while messages are unread. */
   unread: (count: number) => string
@@ -79,6 +81,7 @@ export const DEFAULT_TEXTS: WidgetTexts = {
   reconnectContinue: 'Continue previous chat',
   reconnectNew: 'Start a new chat',
   newChatNotice: 'Your previous chat has ended. This is a new conversation.',
+  history: 'Earlier conversations',
   newMessages: 'New messages ↓',
   unread: (count) => `${messages(count)} unread`,
   announce: (author, text) => `New message from ${author}: ${text}`,

@@ -1,6 +1,7 @@
 /**
  * axe-core in Debian's Chromium (open shadow roots included): no violation in the widget closed, open,
- * chatting, offline, ended and with the R10 prompt, in light and dark, nor in the agent console.
+ * chatting, offline, ended, with the R10 prompt and with a signed-in customer's earlier conversations,
+ * in light and dark, nor in the agent console.
  */
 import axe from 'axe-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +9,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, screenshotOnFailure } from '../helpers/browser.js'
 import { GRACE_MS, agentAccepts, agentSeesStatus, conversationIdOf, customerSays, startScenario, type Scenario } from './harness.js'
 import { openPanel, openWidgetPage, pagesRoot } from './widget-page.js'
+import { earlierChat, openSignedInPage } from './widget-history-page.js'
+import { IDENTITY_OPTIONS } from '../helpers/identity.js'
 
 let browser: Browser
 let scenario: Scenario | undefined
@@ -94,6 +97,21 @@ describe.each(THEMES)('axe, %s', (theme) => {
     await p.goto(url)
     await p.getByTestId('reconnect-choice').waitFor({ state: 'visible', timeout: GRACE_MS * 5 })
     expect(await violations(p), 'R10 prompt').toEqual([])
+  })
+
+  it('earlier conversations of a signed-in customer, closed and open', async () => {
+    scenario = await startScenario({ staticRoot: pagesRoot(), identity: IDENTITY_OPTIONS })
+    await earlierChat(scenario, 'anne', 'Where is my order?', 'It ships tomorrow.')
+    context = await browser.newContext({ colorScheme: theme })
+    page = await context.newPage()
+    await openSignedInPage(page, scenario, 'anne')
+    await openPanel(page)
+    const history = page.getByTestId('history')
+    await history.waitFor({ state: 'visible' })
+    expect(await violations(page), 'earlier conversations, closed').toEqual([])
+    await history.locator('summary').click()
+    await history.locator('ol').first().waitFor({ state: 'visible' })
+    expect(await violations(page), 'earlier conversations, open').toEqual([])
   })
 })
 
