@@ -6,7 +6,7 @@ export interface RunningRedisCluster {
   nodes: string[]
   /** Kills one master: its slots are unserved until {@link RunningRedisCluster.startNode}. */
   stopNode(index: number): Promise<void>
-  /** Starts a stopped master again on its port (with its slots, without its data) and waits for cluster_state:ok. */
+  /** Starts a stopped master again on its port (with its slots, without its data); with every master up, waits for cluster_state:ok. */
   startNode(index: number): Promise<void>
   /** Kills every master and removes their folder. */
   stop(): Promise<void>

@@ -82,12 +82,15 @@ async function launch() {
         node.child = undefined
         await node?.exited
       },
-      /** Starts the master at `index` again on its port, with its cluster config (its slots, no data). */
+      /**
+       * Starts the master at `index` again on its port, with its cluster config (its slots, no data);
+       * once every master runs, waits until the cluster is ok again.
+       */
       async startNode(/** @type {number} */ index) {
         const node = nodes[index]
         if (!node) throw new Error(`no node ${index}`)
         await startNode(node)
-        await Promise.all(nodes.map((n) => clusterOk(n.port)))
+        if (nodes.every((n) => n.child)) await Promise.all(nodes.map((n) => clusterOk(n.port)))
       },
       stop,
     }
