@@ -8,6 +8,8 @@ export interface RunningRedisCluster {
   stopNode(index: number): Promise<void>
   /** Starts a stopped master again on its port (with its slots, without its data); with every master up, waits for cluster_state:ok. */
   startNode(index: number): Promise<void>
+  /** How many keys each master holds (DBSIZE), in the order of `nodes`. */
+  dbSizes(): Promise<number[]>
   /** Empties every master. */
   flushAll(): Promise<void>
   /** Kills every master and removes their folder. */

@@ -92,6 +92,10 @@ async function launch() {
         await startNode(node)
         if (nodes.every((n) => n.child)) await Promise.all(nodes.map((n) => clusterOk(n.port)))
       },
+      /** How many keys each master holds (DBSIZE), in the order of `nodes`. */
+      async dbSizes() {
+        return Promise.all(nodes.map((node) => ask(node.port, (probe) => probe.dbSize())))
+      },
       /** Empties every master (FLUSHALL on each: a cluster client has no command for all of them). */
       async flushAll() {
         await Promise.all(nodes.map((node) => ask(node.port, (probe) => probe.flushAll())))
