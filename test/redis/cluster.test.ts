@@ -1,8 +1,8 @@
 /**
  * The Redis store on a real Redis Cluster (three masters): every script and MULTI it sends runs there
  * (each keeps its keys in one slot: no CROSSSLOT), the keys spread over every master, start-up gives
- * up within its wait when no node answers, and a cluster that goes away and comes back is logged
- * once each way, with the bus telling its process to resync.
+ * up within its wait when no node answers, a cluster that goes away and comes back is logged once
+ * each way, with the bus telling its process to resync, and /readyz follows a master away and back.
  */
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +12,7 @@ import type { ServerLogger } from '../../src/server/logger.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage } from '../../src/server/store/types.js'
 import { waitFor } from '../helpers/raw.js'
+import { startServer } from '../helpers/server.js'
 import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
 
 let cluster: RunningRedisCluster
@@ -131,6 +132,25 @@ describe('Redis store on a cluster', () => {
       expect(await store.get('c1')).toBeUndefined()
     } finally {
       await store.close()
+    }
+  })
+
+  it('/readyz: 200 on the cluster, 503 while a master is away, 200 once it is back; close() does not wait for a lost master', { timeout: 60_000 }, async () => {
+    const server = await startServer({ store: cluster.url })
+    const ready = async (): Promise<number> => (await fetch(`${server.url}/readyz`)).status
+    try {
+      expect(await ready()).toBe(200)
+      await cluster.stopNode(1)
+      // Every shard's head is read: the shards on the lost master fail the probe at once.
+      expect(await ready()).toBe(503)
+      await cluster.startNode(1)
+      await waitFor(async () => (await ready()) === 200, 15_000)
+      await cluster.stopNode(2)
+      const closing = Date.now()
+      await server.close()
+      expect(Date.now() - closing).toBeLessThan(5_000)
+    } finally {
+      await cluster.startNode(2)
     }
   })
 })
