@@ -65,17 +65,23 @@ export async function connectRedisCluster(url: string, waitMs: number, logger: S
   emitReadyOnResubscribe(subscriber)
   const startedAt = Date.now()
   for (let retry = 1; ; retry += 1) {
+    // node-redis rejects with "All the root nodes are unavailable"; what each node said comes as events.
+    const said = new Set<string>()
+    const hear = (error: Error): void => void said.add(error.message || error.name)
+    client.on('error', hear)
     try {
       await client.connect()
       break
     } catch (error) {
       const waited = Date.now() - startedAt
-      if (waited >= waitMs) throw new RedisUnreachableError(where, error, waited)
+      const cause = said.size > 0 ? new Error([...said].join('; ')) : error
+      if (waited >= waitMs) throw new RedisUnreachableError(where, cause, waited)
       // The last retry comes at the end of the wait, not before it.
       const delay = Math.min(backoff(retry - 1), waitMs - waited)
-      const cause = error instanceof Error ? error.message || error.name : String(error)
-      logger.warn(`redis unreachable at ${where} (${cause}); retry ${retry} in ${delay} ms`, { store: where, retry })
+      logger.warn(`redis unreachable at ${where} (${cause instanceof Error ? cause.message : String(cause)}); retry ${retry} in ${delay} ms`, { store: where, retry })
       await new Promise((resolve) => setTimeout(resolve, delay))
+    } finally {
+      client.off('error', hear)
     }
   }
   started = true
