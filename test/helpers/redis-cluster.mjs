@@ -39,14 +39,17 @@ export async function startRedisCluster() {
 
 async function launch() {
   const dir = await mkdtemp(join(tmpdir(), 'holdline-cluster-'))
-  /** @type {Array<{ port: number; child: import('node:child_process').ChildProcess | undefined; exited: Promise<void> }>} */
+  /** @type {Array<{ port: number; busPort: number; child: import('node:child_process').ChildProcess | undefined; exited: Promise<void> }>} */
   const nodes = []
   const startNode = async (/** @type {typeof nodes[number]} */ node) => {
     if (node.child) return
     const child = spawn(process.env.HOLDLINE_REDIS_SERVER ?? 'redis-server', [
       '--port', String(node.port), '--bind', '127.0.0.1', '--dir', dir,
       '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${node.port}.conf`),
-      // A master that is away stays a master (there is no replica to promote): the cluster waits for it.
+      // The bus defaults to port + 10000, which may be taken or past 65535 for a port found free.
+      '--cluster-port', String(node.busPort),
+      // How long a silent master is given before the others mark it failed and the cluster refuses
+      // every command (there is no replica to promote) until it is back.
       '--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'no',
     ], { stdio: 'ignore' })
     node.child = child
@@ -65,7 +68,7 @@ async function launch() {
   }
   try {
     for (let i = 0; i < MASTERS; i += 1) {
-      const node = { port: await freePort(), child: undefined, exited: Promise.resolve() }
+      const node = { port: await freePort(), busPort: await freePort(), child: undefined, exited: Promise.resolve() }
       nodes.push(node)
       await startNode(node)
     }
