@@ -31,7 +31,8 @@ Options:
   --wrap-up-capacity P      block | release | N ms (default block)
   --open-ms N               queue auto-close in ms (default 1200000)
   --reconnect-ms N          reconnect window in ms (default: off)
-  --store URL               memory (default) or redis://host:port (needs the redis package)
+  --store URL               memory (default), redis://host:port or a cluster's
+                            redis-cluster://host:port[,host:port...] (needs the redis package)
   --store-wait-ms N         how long start-up waits for Redis before giving up (default 10000)
   --listen-backlog N        queue of connections not yet accepted (default 4096; capped by net.core.somaxconn)
   --agent-token T[:id[:name]]  accept an agent token (repeatable)

@@ -7,6 +7,8 @@ import { checkCannedResponses } from './canned.js'
 import { DEFAULT_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LIMITS, type Limits } from '../protocol/limits.js'
 import type { WrapUpCapacity } from './engine/types.js'
 import type { ServerLogger } from './logger.js'
+import { parseClusterUrl } from './store/redis-cluster-connect.js'
+import { CLUSTER_SCHEME } from './store/redis-connect.js'
 import type { Store } from './store/types.js'
 import { resolveWebhooks } from './webhooks/endpoints.js'
 import type { WebhookEndpoint } from './webhooks/types.js'
@@ -49,7 +51,10 @@ export interface ServerOptions {
   openAutoCloseMs?: number
   /** Reconnection window (R10), ms; undefined turns reconnection off. @default undefined */
   reconnectWindowMs?: number | undefined
-  /** Where state lives: a Store, 'memory', or a `redis://` URL (needs the `redis` package). @default 'memory' */
+  /**
+   * Where state lives: a Store, 'memory', a `redis://` URL or a Redis Cluster's
+   * `redis-cluster://host:port[,host:port...]` (both need the `redis` package). @default 'memory'
+   */
   store?: Store | 'memory' | string
   /**
    * How long start-up waits for a `redis://` store to answer, retrying (each retry logged), before
@@ -205,9 +210,10 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     fail('logger must have debug, info, warn and error functions')
   }
   const store = merged.store
-  if (typeof store === 'string' && store !== 'memory' && !store.startsWith('redis://') && !store.startsWith('rediss://')) {
-    fail("store must be a Store, 'memory' or a redis:// URL")
+  if (typeof store === 'string' && store !== 'memory' && !store.startsWith('redis://') && !store.startsWith('rediss://') && !store.startsWith(CLUSTER_SCHEME)) {
+    fail("store must be a Store, 'memory', a redis:// or a redis-cluster:// URL")
   }
+  if (typeof store === 'string' && store.startsWith(CLUSTER_SCHEME)) parseClusterUrl(store)
   if (typeof store === 'object' && (store === null || typeof store.transact !== 'function')) fail('store must implement Store')
   if (resolveWebhooks(merged.webhooks).length > 0 && typeof store === 'object' && !store.webhooks) fail('webhooks need a store with a webhook outbox (store.webhooks)')
   const limits = resolveLimits(merged.limits)

@@ -1,8 +1,9 @@
 /**
  * Chaos: dozens of customers and several agents over real sockets, under a seeded schedule of
  * faults (connections cut, networks lost, pages reloaded, pages frozen, gaps either side of the
- * grace window, server restarts over Redis, two server processes on one Redis), with and without
- * R10's reconnection to an ended chat. Afterwards every invariant of invariants.ts must hold.
+ * grace window, server restarts over Redis, two server processes on one Redis or on one Redis
+ * Cluster), with and without R10's reconnection to an ended chat. Afterwards every invariant of
+ * invariants.ts must hold.
  *
  * The seed is printed; `HOLDLINE_SEED=<seed> npx vitest run test/chaos` replays the schedule.
  * `npm run soak` runs longer and larger (HOLDLINE_CHAOS_SECONDS, HOLDLINE_CHAOS_CUSTOMERS).
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { seedFromEnv } from '../helpers/random.js'
+import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
 import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 import { violations } from './invariants.js'
 import { runChaos, type ChaosSettings } from './run.js'
@@ -77,6 +79,22 @@ describe('chaos', () => {
 
     it('two processes: customers and agents spread over both, rolling restarts move them across', { timeout: TIMEOUT_MS }, async () => {
       await expectNoViolations('two-processes', { ...base, store: url(), restarts: 3, processes: 2 })
+    })
+  })
+
+  describe('with a Redis Cluster', () => {
+    let cluster: RunningRedisCluster | undefined
+    beforeEach(async () => {
+      cluster = await startRedisCluster()
+    }, 30_000)
+    afterEach(async () => {
+      await cluster?.stop()
+    })
+
+    it('two processes over three masters: the conversations spread over every node, rolling restarts move the participants across', { timeout: TIMEOUT_MS }, async () => {
+      const running = cluster as RunningRedisCluster
+      await expectNoViolations('cluster', { ...base, store: running.url, restarts: 2, processes: 2 })
+      for (const size of await running.dbSizes()) expect(size).toBeGreaterThan(0)
     })
   })
 })

@@ -1,6 +1,7 @@
 /**
- * Several server processes on one Redis act as one: resume on another process, agents and customers
- * on different processes, each deadline fired once, and a process killed with SIGKILL loses nothing.
+ * Several server processes on one Redis, or on one Redis Cluster, act as one: resume on another
+ * process, agents and customers on different processes, each deadline fired once, and a process
+ * killed with SIGKILL loses nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
@@ -9,20 +10,24 @@ import WebSocket from 'ws'
 import { createAgent, type Agent } from '../../src/agent/index.js'
 import { createServer, type HoldlineServer, type ServerOptions } from '../../src/server/index.js'
 import { customer, waitFor, type Raw } from '../helpers/raw.js'
+import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
 import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 const GRACE = 1_500
 let redis: RunningRedis
+let cluster: RunningRedisCluster
+/** The store URL of the processes of the tests running now. */
+let storeUrl = ''
 const servers: HoldlineServer[] = []
 const children: ChildProcess[] = []
 const agents: Agent[] = []
 const customers: Raw[] = []
 
 beforeAll(async () => {
-  redis = await startRedis()
-})
+  ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
+}, 30_000)
 afterAll(async () => {
-  await redis?.stop()
+  await Promise.all([redis?.stop(), cluster?.stop()])
 })
 afterEach(async () => {
   for (const a of agents.splice(0)) a.disconnect()
@@ -30,6 +35,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
   for (const child of children.splice(0)) child.kill('SIGKILL')
   // Each test starts from an empty Redis so deadlines of one cannot fire in the next.
+  if (storeUrl === cluster.url) return cluster.flushAll()
   const { createClient } = await import('redis')
   const c = createClient({ url: redis.url })
   await c.connect()
@@ -49,7 +55,7 @@ const OPTIONS: ServerOptions = {
 }
 
 async function process(options: ServerOptions = {}): Promise<HoldlineServer> {
-  const server = await createServer({ ...OPTIONS, store: redis.url, ...options })
+  const server = await createServer({ ...OPTIONS, store: storeUrl, ...options })
   servers.push(server)
   return server
 }
@@ -69,7 +75,11 @@ async function customerOn(url: string, hello: Record<string, unknown> = {}) {
 
 const texts = (raw: Raw) => raw.items().filter((i) => i.kind === 'message').map((i) => String(i.text))
 
-describe('several server processes on one Redis', () => {
+describe.each(['redis', 'redis-cluster'] as const)('several server processes on one %s', (kind) => {
+  beforeAll(() => {
+    storeUrl = kind === 'redis' ? redis.url : cluster.url
+  })
+
   it('a customer who drops from A resumes on B with nothing lost, nothing twice', async () => {
     const a = await process()
     const b = await process()
@@ -181,7 +191,7 @@ describe('several server processes on one Redis', () => {
 async function spawnServer(extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(globalThis.process.execPath, [
     'bin/holdline.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--grace-ms', String(GRACE),
-    '--heartbeat-ms', '300', '--store', redis.url, '--agent-token', 'agent-token:a1:Ana', '--admin-token', 'admin-token', ...extra,
+    '--heartbeat-ms', '300', '--store', storeUrl, '--agent-token', 'agent-token:a1:Ana', '--admin-token', 'admin-token', ...extra,
   ], { stdio: ['ignore', 'pipe', 'inherit'] })
   children.push(child)
   const lines = createInterface({ input: child.stdout! })

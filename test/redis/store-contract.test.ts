@@ -1,6 +1,7 @@
 /**
- * One contract, two stores: the in-memory default and Redis (a real redis-server) must number,
- * de-duplicate, index, schedule and fan out exactly alike, so the engine runs unchanged on either.
+ * One contract, every store: the in-memory default, Redis (a real redis-server) and Redis Cluster (three
+ * real masters) must number, de-duplicate, index, schedule and fan out exactly alike, so the engine
+ * runs unchanged on any.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConversation } from '../../src/server/engine/transitions.js'
@@ -9,29 +10,32 @@ import { MemoryStore } from '../../src/server/store/memory-store.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage, Store } from '../../src/server/store/types.js'
 import { waitFor } from '../helpers/raw.js'
+import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
 import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis
+let cluster: RunningRedisCluster
 const opened: Array<RedisStore> = []
 let prefixCounter = 0
 
 beforeAll(async () => {
-  redis = await startRedis()
-})
+  ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
+}, 30_000)
 afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()))
-  await redis?.stop()
+  await Promise.all([redis?.stop(), cluster?.stop()])
 })
 
 /** Two handles on one store: for Redis two separate connections, as two processes would have. */
-async function pair(kind: 'memory' | 'redis'): Promise<[Store, Store]> {
+async function pair(kind: 'memory' | 'redis' | 'redis-cluster'): Promise<[Store, Store]> {
   if (kind === 'memory') {
     const store = new MemoryStore()
     return [store, store]
   }
   const prefix = `t${++prefixCounter}:`
-  const a = await createRedisStore(redis.url, { prefix })
-  const b = await createRedisStore(redis.url, { prefix })
+  const url = kind === 'redis' ? redis.url : cluster.url
+  const a = await createRedisStore(url, { prefix })
+  const b = await createRedisStore(url, { prefix })
   opened.push(a, b)
   return [a, b]
 }
@@ -44,7 +48,7 @@ const say = (text: string, clientId?: string) => (c: Conversation): Step => ({
   drafts: [{ kind: 'message', from: 'customer', text, at: 2_000, ...(clientId ? { clientId } : {}) }],
 })
 
-describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
+describe.each(['memory', 'redis', 'redis-cluster'] as const)('%s store', (kind) => {
   it('creates a conversation, numbers its items from 1 and refuses a second create of the same id', async () => {
     const [store] = await pair(kind)
     const created = await store.create(open('c1'))

@@ -1,41 +1,44 @@
 /**
- * The webhook outbox contract, on the memory store and on Redis (two connections, as two processes
- * have): an event is queued once per endpoint, a claim leases it so no other claim gets it until the
+ * The webhook outbox contract, on the memory store, on Redis and on Redis Cluster (two connections,
+ * as two processes have): an event is queued once per endpoint, a claim leases it so no other claim gets it until the
  * lease ends, and it leaves only when completed or dead-lettered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { WebhookOutbox } from '../../src/server/store/webhook-outbox.js'
+import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
 import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis
+let cluster: RunningRedisCluster
 const opened: RedisStore[] = []
 let prefixes = 0
 
 beforeAll(async () => {
-  redis = await startRedis()
-})
+  ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
+}, 30_000)
 afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()))
-  await redis?.stop()
+  await Promise.all([redis?.stop(), cluster?.stop()])
 })
 
-async function pair(kind: 'memory' | 'redis'): Promise<[WebhookOutbox, WebhookOutbox]> {
+async function pair(kind: 'memory' | 'redis' | 'redis-cluster'): Promise<[WebhookOutbox, WebhookOutbox]> {
   if (kind === 'memory') {
     const store = new MemoryStore()
     return [store.webhooks, store.webhooks]
   }
   const prefix = `wh${++prefixes}:`
-  const a = await createRedisStore(redis.url, { prefix })
-  const b = await createRedisStore(redis.url, { prefix })
+  const url = kind === 'redis' ? redis.url : cluster.url
+  const a = await createRedisStore(url, { prefix })
+  const b = await createRedisStore(url, { prefix })
   opened.push(a, b)
   return [a.webhooks, b.webhooks]
 }
 
 const ev = (id: string) => ({ id, body: JSON.stringify({ id }) })
 
-describe.each(['memory', 'redis'] as const)('webhook outbox (%s)', (kind) => {
+describe.each(['memory', 'redis', 'redis-cluster'] as const)('webhook outbox (%s)', (kind) => {
   it('queues an event once per endpoint, whatever the number of enqueues', async () => {
     const [a, b] = await pair(kind)
     await a.enqueue('crm', [ev('c1.1'), ev('c1.2')], 1_000)

@@ -52,7 +52,7 @@ describe('holdline (a real process)', () => {
     [['serve', '--port', 'abc'], '--port must be a whole number'],
     [['serve', '--port', '70000'], '--port must be at most 65535'],
     [['serve', '--demo=yes'], '--demo takes no value'],
-    [['serve', '--store', 'mysql://db'], "store must be a Store, 'memory' or a redis:// URL"],
+    [['serve', '--store', 'mysql://db'], "store must be a Store, 'memory', a redis:// or a redis-cluster:// URL"],
     [['serve', '--log-format', 'xml'], '--log-format must be one of text, json'],
     [['start'], 'unknown command "start" (the command is "holdline serve")'],
   ])('bad arguments %j: one clear line and exit code 2', async (args, message) => {

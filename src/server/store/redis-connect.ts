@@ -21,6 +21,8 @@ export class RedisUnreachableError extends Error {
 
 /** The URL with any password hidden, fit for logs. @example redacted('redis://:pw@h:6379') // 'redis://:***@h:6379' */
 export function redacted(url: string): string {
+  // A cluster's list of nodes is no URL `new URL` can read.
+  if (url.startsWith(CLUSTER_SCHEME)) return url.replace(/^(redis-cluster:\/\/[^:@]*:)[^@]*@/, '$1***@')
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '***'
@@ -30,8 +32,11 @@ export function redacted(url: string): string {
   }
 }
 
+/** The scheme of a Redis Cluster store: `redis-cluster://host:port[,host:port...]` (see redis-cluster-connect.ts). */
+export const CLUSTER_SCHEME = 'redis-cluster://'
+
 /** How long to wait before retry `retries` (0-based): 100 ms doubling to 2 s, with jitter so processes spread out. */
-function backoff(retries: number): number {
+export function backoff(retries: number): number {
   return Math.round(Math.min(100 * 2 ** retries, 2_000) * (0.75 + Math.random() * 0.5))
 }
 

@@ -11,7 +11,9 @@ import type { ConversationStatus, NoteItem, TranscriptItem } from '../../protoco
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
 import type { ServerLogger } from '../logger.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
-import { connectRedis, type RedisClient } from './redis-connect.js'
+import { connectRedisCluster } from './redis-cluster-connect.js'
+import type { BusSubscriber, Closable, StoreCommands } from './redis-commands.js'
+import { CLUSTER_SCHEME, connectRedis } from './redis-connect.js'
 import { guarded } from './redis-errors.js'
 import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
@@ -44,7 +46,7 @@ function shardIndex(id: string, shards: number): number {
   return (hash >>> 0) % shards
 }
 
-type Client = RedisClient
+type Client = StoreCommands & Closable
 
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
@@ -54,17 +56,21 @@ const LOCK_ATTEMPTS = 2_000
 const HEADS_FRESH_MS = 50
 
 /**
- * Connect a {@link RedisStore}: one connection for commands, one for subscriptions. Needs the
- * optional peer dependency `redis` (rejects naming it when it is not installed).
+ * Connect a {@link RedisStore}: one connection for commands, one for subscriptions. `url` is one
+ * Redis (`redis://`, `rediss://`) or a Redis Cluster (`redis-cluster://host:port[,host:port...]`,
+ * some of its masters: the others are discovered). Needs the optional peer dependency `redis`
+ * (rejects naming it when it is not installed).
  *
  * @example
  * ```ts
  * const store = await createRedisStore('redis://127.0.0.1:6379')
+ * // or: await createRedisStore('redis-cluster://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000')
  * const server = await createServer({ store, port: 8080 })
  * ```
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-  const { client, subscriber } = await connectRedis(url, options.connectWaitMs ?? 10_000, options.logger)
+  const connect = url.startsWith(CLUSTER_SCHEME) ? connectRedisCluster : connectRedis
+  const { client, subscriber } = await connect(url, options.connectWaitMs ?? 10_000, options.logger)
   const store = new RedisStore(client, subscriber, options)
   await store.listen()
   return guarded(store)
@@ -78,7 +84,7 @@ export class RedisStore implements Store {
 
   constructor(
     private readonly client: Client,
-    private readonly subscriber: Client,
+    private readonly subscriber: BusSubscriber & Closable,
     options: RedisStoreOptions,
   ) {
     this.prefix = options.prefix ?? 'holdline:'
@@ -488,7 +494,7 @@ export class RedisStore implements Store {
     // QUIT lets the commands in flight finish, but only completes with Redis there: one that went
     // away (or goes during the QUIT) gets a second, then the connections are dropped, so the
     // server's close() never waits for Redis to come back.
-    const quitting = Promise.allSettled(clients.map((c) => (c.isReady ? c.quit() : undefined)))
+    const quitting = Promise.allSettled(clients.map((c) => ((c.isReady ?? c.isOpen) ? c.quit() : undefined)))
     await Promise.race([quitting, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())])
     for (const c of clients) {
       try {
