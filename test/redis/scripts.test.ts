@@ -50,6 +50,25 @@ describe('Redis store scripts', () => {
     expect((await store.get('c1'))?.lastHeardAt).toBe(9_000)
   })
 
+  it('check client ids inside the commit script: a message is one read and one script call, and a repeat is answered with its first ack', async () => {
+    await store.create(createConversation({ id: 'c3', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000))
+    const message = (text: string) => (c: Parameters<Parameters<RedisStore['transact']>[1]>[0]) =>
+      ({ conversation: c, drafts: [{ kind: 'message' as const, from: 'customer' as const, text, clientId: 'm1', at: 2_000 }] })
+    const { seen, stop } = await watch()
+    const first = await store.transact('c3', message('hello'))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await stop()
+    const sent = seen.filter((c) => !c.lua).map((c) => (c.args[0] ?? '').toLowerCase())
+    expect(sent).toEqual(['mget', 'evalsha'])
+    const recorded = first?.items.find((i) => i.kind === 'message')
+    const ack = recorded?.kind === 'message' ? { seq: recorded.seq, messageId: recorded.id } : undefined
+    expect(ack).toBeDefined()
+    const again = await store.transact('c3', message('hello again'))
+    expect(again?.items).toEqual([])
+    expect(again?.duplicates.get('m1')).toEqual(ack)
+    expect((await store.transcript('c3')).filter((i) => i.kind === 'message').map((i) => i.kind === 'message' && i.text)).toEqual(['hello'])
+  })
+
   it('compare by a revision that each write raises, not by the whole record', async () => {
     await store.create(createConversation({ id: 'c2', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000))
     expect(await admin.get(`${store.shardOf('c2')}r:c2`)).toBe('1')
@@ -100,7 +119,7 @@ describe('Redis store keys', () => {
       // The commands this script ran follow it in MONITOR, marked lua, before the next call.
       for (let j = i + 1; j < seen.length && seen[j]?.lua; j++) {
         const [command = '', key = ''] = seen[j]?.args ?? []
-        if (/^(get|set|incr|exists|del|rpush|hset|hdel|hget|sadd|srem|zadd|zrem|zrangebyscore)$/i.test(command)) {
+        if (/^(get|set|incr|exists|del|rpush|hset|hdel|hget|hmget|sadd|srem|zadd|zrem|zrangebyscore)$/i.test(command)) {
           expect(keys, `${command} ${key}`).toContain(key)
           inside += 1
         }

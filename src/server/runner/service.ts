@@ -6,6 +6,7 @@ import type { Emitter } from 'nanoevents'
 import type { TranscriptItem } from '../../protocol/frames.js'
 import type { ServerEvents } from '../engine/events.js'
 import { routingChanged } from '../engine/routing.js'
+import { changeOf } from './change-message.js'
 import { deadlinesFor, tick } from '../engine/tick.js'
 import type { Conversation, Deadline, EngineConfig, Step } from '../engine/types.js'
 import type { Schedule, Store, TransactResult } from '../store/types.js'
@@ -74,12 +75,7 @@ export class ConversationService {
     if (result.deadlines) this.deadlinesChanged(earliestOf(result.deadlines))
     if (!created && conversation === previous) return
     await this.recorded(result, created).catch((error: unknown) => this.events.emit('error', { error, context: 'webhooks:enqueue' }))
-    await this.store.publish({
-      type: 'changed',
-      ...(created ? {} : { previous }),
-      conversation,
-      items: result.items,
-    })
+    await this.store.publish(changeOf(result, created, this.config, this.now()))
     this.emitItems(conversation, result.items, created ? undefined : previous)
     if (created || routingChanged(previous, conversation)) {
       await this.store.publish({ type: 'routing' })

@@ -1,6 +1,7 @@
 /**
  * The shared store: conversations, transcripts, client-id dedup, deadlines and agents in Redis, and
- * the fan-out between server processes through Redis pub/sub. Several processes on one Redis act as
+ * the fan-out between server processes through Redis sharded pub/sub (SPUBLISH / SSUBSCRIBE), one
+ * channel per conversation, agent and routing, each followed only by the processes that show it. Several processes on one Redis act as
  * one: a conversation is changed by optimistic concurrency (read it and its revision, decide, then one
  * Lua script writes everything only if the revision is still the one read; retried otherwise), and a
  * due deadline is removed and returned by one Lua script, so exactly one process fires it. The
@@ -17,7 +18,8 @@ import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, R
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
-import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
+import { topicsOf } from './topics.js'
+import { CONVERSATION_STATUSES, type BusMessage, type BusSubscription, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type Topic, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -74,7 +76,10 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
 export class RedisStore implements Store {
   private readonly prefix: string
   private readonly maxRetries: number
-  private readonly listeners = new Set<(message: BusMessage) => void>()
+  /** Each listener with the topics it follows. */
+  private readonly listeners = new Map<(message: BusMessage) => void, Set<Topic>>()
+  /** The sharded channels the subscriber connection holds, with how many listeners follow each. */
+  private readonly channels = new Map<string, { count: number; ready: Promise<void> }>()
 
   constructor(
     private readonly client: Client,
@@ -98,7 +103,8 @@ export class RedisStore implements Store {
    * shard is in one Redis Cluster slot, so a script that writes a conversation and its indexes
    * touches one slot, and the deadlines and indexes are spread over `shards` keys, none hot. Agents
    * share the tag `{agents}` (they change on logins, rarely) and leases `{leases}`, so each is read
-   * with one MGET; locks and the channel are one key each.
+   * with one MGET; locks are one key each. The fan-out channels are sharded pub/sub channels: a
+   * conversation's in its shard, an agent's tagged by the agent.
    */
   private key = {
     conversation: (id: string) => `${this.shardOf(id)}c:${id}`,
@@ -114,7 +120,10 @@ export class RedisStore implements Store {
     agent: (id: string) => `${this.prefix}{agents}:ag:${id}`,
     agentRevision: (id: string) => `${this.prefix}{agents}:agr:${id}`,
     agents: () => `${this.prefix}{agents}:ags`,
-    channel: () => `${this.prefix}bus`,
+    // Sharded pub/sub: a conversation's channel is in its shard (on a cluster, the node of its keys).
+    conversationChannel: (id: string) => `${this.shardOf(id)}bus:${id}`,
+    agentChannel: (id: string) => `${this.prefix}{ag:${id}}:bus`,
+    routingChannel: () => `${this.prefix}bus:routing`,
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
     renewals: () => `${this.prefix}{leases}:renewed`,
@@ -138,24 +147,60 @@ export class RedisStore implements Store {
     return this.shardPrefixes[shardIndex(id, this.shardPrefixes.length)] as string
   }
 
-  /** Subscribes to the bus channel (called once by createRedisStore). */
+  /** Watches the subscriber connection (called once by createRedisStore). */
   async listen(): Promise<void> {
-    await this.subscriber.subscribe(this.key.channel(), (raw) => {
-      let message: BusMessage
-      try {
-        message = JSON.parse(raw) as BusMessage
-      } catch {
-        return
-      }
-      this.dispatch(message)
-    })
-    // The first 'ready' came with connect(); each later one follows a reconnect, with the channel
+    // The first 'ready' came with connect(); each later one follows a reconnect, with every channel
     // subscribed again by node-redis before it.
-    this.subscriber.on('ready', () => this.dispatch({ type: 'resync' }))
+    this.subscriber.on('ready', () => {
+      for (const listener of [...this.listeners.keys()]) listener({ type: 'resync' })
+    })
   }
 
-  private dispatch(message: BusMessage): void {
-    for (const listener of [...this.listeners]) listener(message)
+  /** The sharded channel of a topic. */
+  private channelOf(topic: Topic): string {
+    if (topic === 'routing') return this.key.routingChannel()
+    const at = topic.indexOf(':')
+    const id = topic.slice(at + 1)
+    return topic.startsWith('agent:') ? this.key.agentChannel(id) : this.key.conversationChannel(id)
+  }
+
+  /** One more listener of `topic`: the first SSUBSCRIBEs its channel. */
+  private async hold(topic: Topic): Promise<void> {
+    const channel = this.channelOf(topic)
+    const held = this.channels.get(channel)
+    if (held) {
+      held.count += 1
+      return held.ready
+    }
+    const ready = this.subscriber.sSubscribe(channel, (raw) => this.receive(topic, raw))
+    this.channels.set(channel, { count: 1, ready })
+    // A follow that failed is tried afresh by the next one.
+    ready.catch(() => {
+      if (this.channels.get(channel)?.ready === ready) this.channels.delete(channel)
+    })
+    return ready
+  }
+
+  /** One listener fewer of `topic`: the last SUNSUBSCRIBEs its channel. */
+  private drop(topic: Topic): void {
+    const channel = this.channelOf(topic)
+    const held = this.channels.get(channel)
+    if (!held) return
+    held.count -= 1
+    if (held.count > 0) return
+    this.channels.delete(channel)
+    // Down, the subscriber has no channel to leave: node-redis forgets it at once either way.
+    this.subscriber.sUnsubscribe(channel).catch(() => undefined)
+  }
+
+  private receive(topic: Topic, raw: string): void {
+    let message: BusMessage
+    try {
+      message = JSON.parse(raw) as BusMessage
+    } catch {
+      return
+    }
+    for (const [listener, followed] of [...this.listeners]) if (followed.has(topic)) listener(message)
   }
 
   async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
@@ -188,18 +233,21 @@ export class RedisStore implements Store {
    * caller reads again and decides again.
    */
   private async commit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult | undefined> {
-    const id = previous.id
-    const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
     const known = new Map<string, RecordedAck>()
-    if (clientIds.length > 0) {
-      // Read outside the compare-and-set, yet covered by it: an ack is only ever written with a new revision.
-      const values = await this.client.hmGet(this.key.acks(id), clientIds)
-      clientIds.forEach((clientId, i) => {
-        const value = values[i]
-        if (value) known.set(clientId, JSON.parse(value) as RecordedAck)
-      })
+    // The client ids are checked by the script, in the same step as the write: a known one makes it
+    // write nothing and answer its ack, and the step is applied again without that draft.
+    for (;;) {
+      const answer = await this.tryCommit(revision, previous, step, creating, schedule, known)
+      if (!Array.isArray(answer)) return answer
+      for (let i = 0; i + 1 < answer.length; i += 2) known.set(String(answer[i]), JSON.parse(String(answer[i + 1])) as RecordedAck)
     }
+  }
+
+  /** One call of the commit script: the result when written, undefined on a newer revision, or the acks of client ids already recorded. */
+  private async tryCommit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined, known: ReadonlyMap<string, RecordedAck>): Promise<TransactResult | undefined | unknown[]> {
+    const id = previous.id
     const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
+    const clientIds = [...applied.recorded.keys()]
     const next = applied.conversation
     const before = creating ? undefined : previous
     const result: TransactResult = { previous, conversation: next, items: applied.items, duplicates: applied.duplicates }
@@ -232,8 +280,14 @@ export class RedisStore implements Store {
       JSON.stringify(this.deadlineMembers(id)),
       next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
       String(next.createdAt),
+      // ARGV 11 and 12 are kept for the routing indexes.
+      '',
+      '',
+      clientIds.length > 0 ? JSON.stringify(clientIds) : '',
     ]
-    return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
+    const answer = await COMMIT_CONVERSATION.run(this.client, keys, args)
+    if (Array.isArray(answer)) return answer
+    return answer === 1 ? result : undefined
   }
 
   /**
@@ -474,12 +528,32 @@ export class RedisStore implements Store {
   }
 
   async publish(message: BusMessage): Promise<void> {
-    await this.client.publish(this.key.channel(), JSON.stringify(message))
+    const raw = JSON.stringify(message)
+    await Promise.all(topicsOf(message).map((topic) => this.client.sPublish(this.channelOf(topic), raw)))
   }
 
-  subscribe(listener: (message: BusMessage) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  subscribe(listener: (message: BusMessage) => void): BusSubscription {
+    const followed = new Set<Topic>()
+    this.listeners.set(listener, followed)
+    return {
+      follow: async (topic) => {
+        if (followed.has(topic)) return
+        followed.add(topic)
+        try {
+          await this.hold(topic)
+        } catch (error) {
+          followed.delete(topic)
+          throw error
+        }
+      },
+      unfollow: (topic) => {
+        if (followed.delete(topic)) this.drop(topic)
+      },
+      close: () => {
+        if (!this.listeners.delete(listener)) return
+        for (const topic of followed) this.drop(topic)
+      },
+    }
   }
 
   async close(): Promise<void> {
