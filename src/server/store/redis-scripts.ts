@@ -47,7 +47,9 @@ export class Script {
  * Signed customer identity: KEYS 11 the customer's live-conversation key, 12 its conversations
  * (sorted by creation); ARGV 9 '' (no `sub`), 'live' or 'ended', 10 the creation time.
  * KEYS 13-15 and ARGV 11-12 are kept for the routing indexes. Client-id dedup: ARGV 13 the client
- * ids of the new messages (JSON array; '' when none), looked up in KEYS 4.
+ * ids of the new messages (JSON array; '' when none), looked up in KEYS 4. Fan-out: ARGV 14 the
+ * change's message ('' for none), published with SPUBLISH to KEYS 16, the conversation's sharded
+ * channel (in its shard: a cluster runs it on the node of the keys).
  */
 export const COMMIT_CONVERSATION = new Script(`
 local rev = redis.call('GET', KEYS[2]) or '0'
@@ -94,6 +96,7 @@ if ARGV[9] == 'live' then
 elseif ARGV[9] == 'ended' and redis.call('GET', KEYS[11]) == id then
   redis.call('DEL', KEYS[11])
 end
+if ARGV[14] ~= nil and ARGV[14] ~= '' then redis.call('SPUBLISH', KEYS[16], ARGV[14]) end
 return 1
 `)
 

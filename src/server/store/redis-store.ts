@@ -18,8 +18,8 @@ import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, R
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
-import { topicsOf } from './topics.js'
-import { CONVERSATION_STATUSES, type BusMessage, type BusSubscription, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type Topic, type TransactResult } from './types.js'
+import { conversationTopic, topicsOf } from './topics.js'
+import { CONVERSATION_STATUSES, type Announce, type BusMessage, type BusSubscription, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type Topic, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -124,6 +124,8 @@ export class RedisStore implements Store {
     conversationChannel: (id: string) => `${this.shardOf(id)}bus:${id}`,
     agentChannel: (id: string) => `${this.prefix}{ag:${id}}:bus`,
     routingChannel: () => `${this.prefix}bus:routing`,
+    // KEYS 13-15 of the commit script are kept for the routing indexes: names in the shard, unused.
+    reservedKeys: (shard: string) => [`${shard}-13`, `${shard}-14`, `${shard}-15`],
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
     renewals: () => `${this.prefix}{leases}:renewed`,
@@ -203,8 +205,8 @@ export class RedisStore implements Store {
     for (const [listener, followed] of [...this.listeners]) if (followed.has(topic)) listener(message)
   }
 
-  async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
-    const result = await this.commit('', { ...step.conversation, lastSeq: 0 }, step, true, schedule)
+  async create(step: Step, schedule?: Schedule, announce?: Announce): Promise<TransactResult> {
+    const result = await this.commit('', { ...step.conversation, lastSeq: 0 }, step, true, schedule, announce)
     if (!result) throw new Error(`conversation ${step.conversation.id} exists`)
     return result
   }
@@ -214,14 +216,14 @@ export class RedisStore implements Store {
     return raw ? (JSON.parse(raw) as Conversation) : undefined
   }
 
-  async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
+  async transact(id: string, mutate: Mutator, schedule?: Schedule, announce?: Announce): Promise<TransactResult | undefined> {
     for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
       const [raw, revision] = await this.client.mGet([this.key.conversation(id), this.key.revision(id)])
       if (!raw) return undefined
       const current = JSON.parse(raw) as Conversation
       const step = mutate(current)
       if (!step) return { previous: current, conversation: current, items: [], duplicates: NO_ACKS }
-      const result = await this.commit(revision ?? '0', current, step, false, schedule)
+      const result = await this.commit(revision ?? '0', current, step, false, schedule, announce)
       if (result) return result
     }
     throw new StoreUnavailableError(`conversation ${id}: too much contention`)
@@ -232,19 +234,19 @@ export class RedisStore implements Store {
    * ('' when creating: if there is no record yet). Undefined when another write came first: the
    * caller reads again and decides again.
    */
-  private async commit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult | undefined> {
+  private async commit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined, announce: Announce | undefined): Promise<TransactResult | undefined> {
     const known = new Map<string, RecordedAck>()
     // The client ids are checked by the script, in the same step as the write: a known one makes it
     // write nothing and answer its ack, and the step is applied again without that draft.
     for (;;) {
-      const answer = await this.tryCommit(revision, previous, step, creating, schedule, known)
+      const answer = await this.tryCommit(revision, previous, step, creating, schedule, known, announce)
       if (!Array.isArray(answer)) return answer
       for (let i = 0; i + 1 < answer.length; i += 2) known.set(String(answer[i]), JSON.parse(String(answer[i + 1])) as RecordedAck)
     }
   }
 
   /** One call of the commit script: the result when written, undefined on a newer revision, or the acks of client ids already recorded. */
-  private async tryCommit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined, known: ReadonlyMap<string, RecordedAck>): Promise<TransactResult | undefined | unknown[]> {
+  private async tryCommit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined, known: ReadonlyMap<string, RecordedAck>, announce: Announce | undefined): Promise<TransactResult | undefined | unknown[]> {
     const id = previous.id
     const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
     const clientIds = [...applied.recorded.keys()]
@@ -269,6 +271,12 @@ export class RedisStore implements Store {
       this.key.deadlineData(shard),
       ...this.subKeys(next),
     ]
+    // The change's publish to its conversation's channel runs in the script (the channel is in the
+    // conversation's shard, so in its slot on a cluster); any other topic is published after.
+    const message = announce?.(result)
+    const topics = message ? topicsOf(message) : []
+    const inScript = topics.includes(conversationTopic(id))
+    if (inScript) keys.push(...this.key.reservedKeys(shard), this.key.conversationChannel(id))
     const args = [
       revision,
       JSON.stringify(next),
@@ -284,10 +292,18 @@ export class RedisStore implements Store {
       '',
       '',
       clientIds.length > 0 ? JSON.stringify(clientIds) : '',
+      inScript ? JSON.stringify(message) : '',
     ]
     const answer = await COMMIT_CONVERSATION.run(this.client, keys, args)
     if (Array.isArray(answer)) return answer
-    return answer === 1 ? result : undefined
+    if (answer !== 1) return undefined
+    if (message) {
+      const raw = JSON.stringify(message)
+      const rest = topics.filter((topic) => topic !== conversationTopic(id))
+      await Promise.all(rest.map((topic) => this.client.sPublish(this.channelOf(topic), raw)))
+      result.announced = true
+    }
+    return result
   }
 
   /**

@@ -28,7 +28,16 @@ export interface TransactResult {
   duplicates: ReadonlyMap<string, RecordedAck>
   /** The conversation's deadlines as written with this update (when a schedule was given and it changed). */
   deadlines?: readonly Deadline[]
+  /** The store published the {@link Announce} message of this update itself, with the write. */
+  announced?: true
 }
+
+/**
+ * The fan-out message of an update, given its outcome. A store may publish it in the same step as
+ * the write (the Redis script does, saving a round trip) and then sets `announced`; otherwise the
+ * caller publishes it.
+ */
+export type Announce = (result: TransactResult) => BusMessage
 
 /**
  * The deadlines of a conversation as updated. Written in the same atomic step as the update, so two
@@ -123,14 +132,14 @@ export interface ConversationFilter {
  */
 export interface Store {
   /** Records a new conversation and its first items (and deadlines). Rejects if the id exists. */
-  create(step: Step, schedule?: Schedule): Promise<TransactResult>
+  create(step: Step, schedule?: Schedule, announce?: Announce): Promise<TransactResult>
   get(id: string): Promise<Conversation | undefined>
   /**
    * Atomically updates one conversation: sequence numbers are assigned here, message drafts whose
    * `clientId` is already recorded are dropped (reported in `duplicates`), and with `schedule` the
    * conversation's deadlines are replaced along. Undefined when unknown.
    */
-  transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined>
+  transact(id: string, mutate: Mutator, schedule?: Schedule, announce?: Announce): Promise<TransactResult | undefined>
   /** Items with `seq > afterSeq`, in order. */
   transcript(id: string, afterSeq?: number): Promise<TranscriptItem[]>
   /** The ack of an already recorded client message, if any. */
