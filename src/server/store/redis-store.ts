@@ -18,6 +18,7 @@ import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, R
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
+import { RedisBus } from './redis-bus.js'
 import { conversationTopic, topicsOf } from './topics.js'
 import { CONVERSATION_STATUSES, type Announce, type BusMessage, type BusSubscription, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type Topic, type TransactResult } from './types.js'
 
@@ -76,10 +77,8 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
 export class RedisStore implements Store {
   private readonly prefix: string
   private readonly maxRetries: number
-  /** Each listener with the topics it follows. */
-  private readonly listeners = new Map<(message: BusMessage) => void, Set<Topic>>()
-  /** The sharded channels the subscriber connection holds, with how many listeners follow each. */
-  private readonly channels = new Map<string, { count: number; ready: Promise<void> }>()
+  /** The fan-out (redis-bus.ts). */
+  private readonly bus: RedisBus
 
   constructor(
     private readonly client: Client,
@@ -92,6 +91,7 @@ export class RedisStore implements Store {
     if (!Number.isSafeInteger(shards) || shards < 1) throw new TypeError('holdline: shards must be a positive integer')
     this.shardPrefixes = Array.from({ length: shards }, (_, i) => `${this.prefix}{${i}}:`)
     this.webhooks = guarded(new RedisWebhookOutbox(client, this.prefix))
+    this.bus = new RedisBus(client, subscriber, (topic) => this.channelOf(topic))
   }
 
   /** The webhook outbox (redis-webhook-outbox.ts): its keys apart from the conversations'. */
@@ -151,11 +151,7 @@ export class RedisStore implements Store {
 
   /** Watches the subscriber connection (called once by createRedisStore). */
   async listen(): Promise<void> {
-    // The first 'ready' came with connect(); each later one follows a reconnect, with every channel
-    // subscribed again by node-redis before it.
-    this.subscriber.on('ready', () => {
-      for (const listener of [...this.listeners.keys()]) listener({ type: 'resync' })
-    })
+    this.bus.listen()
   }
 
   /** The sharded channel of a topic. */
@@ -164,45 +160,6 @@ export class RedisStore implements Store {
     const at = topic.indexOf(':')
     const id = topic.slice(at + 1)
     return topic.startsWith('agent:') ? this.key.agentChannel(id) : this.key.conversationChannel(id)
-  }
-
-  /** One more listener of `topic`: the first SSUBSCRIBEs its channel. */
-  private async hold(topic: Topic): Promise<void> {
-    const channel = this.channelOf(topic)
-    const held = this.channels.get(channel)
-    if (held) {
-      held.count += 1
-      return held.ready
-    }
-    const ready = this.subscriber.sSubscribe(channel, (raw) => this.receive(topic, raw))
-    this.channels.set(channel, { count: 1, ready })
-    // A follow that failed is tried afresh by the next one.
-    ready.catch(() => {
-      if (this.channels.get(channel)?.ready === ready) this.channels.delete(channel)
-    })
-    return ready
-  }
-
-  /** One listener fewer of `topic`: the last SUNSUBSCRIBEs its channel. */
-  private drop(topic: Topic): void {
-    const channel = this.channelOf(topic)
-    const held = this.channels.get(channel)
-    if (!held) return
-    held.count -= 1
-    if (held.count > 0) return
-    this.channels.delete(channel)
-    // Down, the subscriber has no channel to leave: node-redis forgets it at once either way.
-    this.subscriber.sUnsubscribe(channel).catch(() => undefined)
-  }
-
-  private receive(topic: Topic, raw: string): void {
-    let message: BusMessage
-    try {
-      message = JSON.parse(raw) as BusMessage
-    } catch {
-      return
-    }
-    for (const [listener, followed] of [...this.listeners]) if (followed.has(topic)) listener(message)
   }
 
   async create(step: Step, schedule?: Schedule, announce?: Announce): Promise<TransactResult> {
@@ -298,9 +255,7 @@ export class RedisStore implements Store {
     if (Array.isArray(answer)) return answer
     if (answer !== 1) return undefined
     if (message) {
-      const raw = JSON.stringify(message)
-      const rest = topics.filter((topic) => topic !== conversationTopic(id))
-      await Promise.all(rest.map((topic) => this.client.sPublish(this.channelOf(topic), raw)))
+      await this.bus.publish(message, inScript ? conversationTopic(id) : undefined)
       result.announced = true
     }
     return result
@@ -544,36 +499,15 @@ export class RedisStore implements Store {
   }
 
   async publish(message: BusMessage): Promise<void> {
-    const raw = JSON.stringify(message)
-    await Promise.all(topicsOf(message).map((topic) => this.client.sPublish(this.channelOf(topic), raw)))
+    await this.bus.publish(message)
   }
 
   subscribe(listener: (message: BusMessage) => void): BusSubscription {
-    const followed = new Set<Topic>()
-    this.listeners.set(listener, followed)
-    return {
-      follow: async (topic) => {
-        if (followed.has(topic)) return
-        followed.add(topic)
-        try {
-          await this.hold(topic)
-        } catch (error) {
-          followed.delete(topic)
-          throw error
-        }
-      },
-      unfollow: (topic) => {
-        if (followed.delete(topic)) this.drop(topic)
-      },
-      close: () => {
-        if (!this.listeners.delete(listener)) return
-        for (const topic of followed) this.drop(topic)
-      },
-    }
+    return this.bus.subscribe(listener)
   }
 
   async close(): Promise<void> {
-    this.listeners.clear()
+    this.bus.close()
     const clients = [this.subscriber, this.client]
     // QUIT lets the commands in flight finish, but only completes with Redis there: one that went
     // away (or goes during the QUIT) gets a second, then the connections are dropped, so the
