@@ -245,6 +245,9 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   override send(frame: ServerToAgentFrame): void {
     // A conversation sent whole is followed from there (to a supervisor, or as a transfer's answer).
     if (frame.type === 'conversation') this.follow(frame.conversation.id, frame.conversation.transcript.at(-1)?.seq ?? 0, frame.conversation.notes)
+    // A withdrawn offer is no longer shown: its fan-out is left (an accept that lands after all
+    // brings it back through the agent's channel).
+    if (frame.type === 'offer-withdrawn') this.ctx.hub.unfollow(this, frame.conversationId)
     if (this.agent === undefined && frame.type === 'presence') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && frame.type === 'customer') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
