@@ -1,7 +1,8 @@
 // Redis cost per operation: real holdline processes (A holds the customers, B the agent, C nothing)
 // on one real redis-server. Each operation is repeated and counted with INFO commandstats (every
 // command Redis ran, those inside scripts included) and MONITOR (what the processes sent, and every
-// publish: its receivers are the subscribers of its channel). The processes' own background work
+// publish, PUBLISH or SPUBLISH, sent or run by a script: its receivers are the subscribers of its
+// channel, plain and sharded). The processes' own background work
 // (deadline poll, lease renewal) is measured alone first and its rate subtracted.
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -80,7 +81,8 @@ async function measure(ctx, times, body) {
       byCommand[name] = d / times
     }
   }
-  const publishes = lines.filter((l) => !l.lua && (l.command === 'publish' || l.command === 'spublish'))
+  // A script may publish too (the commit script SPUBLISHes a change to its conversation's channel).
+  const publishes = lines.filter((l) => l.command === 'publish' || l.command === 'spublish')
   const channels = [...new Set(publishes.map((p) => p.args[1]))]
   const subscribers = new Map()
   for (const channel of channels) {

@@ -118,7 +118,7 @@ function assemble(o: ResolvedOptions, store: Store, metrics: Metrics): { ctx: Se
   const config = engineConfig(o)
   const now = (): number => o.clock.now()
   const service = new ConversationService(store, config, now, events)
-  const hub = new Hub(config, now)
+  const hub = new Hub(now)
   const ctx: ServerContext = { options: o, config, store, service, hub, metrics, events, now, processId: newConnectionId(), closing: false, newChats: o.newChatsPerAddress && new NewChatLimit(o.newChatsPerAddress) }
   const routing = new RoutingRunner(ctx)
   const queue = new QueueNotifier(ctx)
@@ -133,7 +133,8 @@ function assemble(o: ResolvedOptions, store: Store, metrics: Metrics): { ctx: Se
   })
   events.on('error', (e) => ctx.metrics.error(e.context))
   if (o.logger) events.on('error', errorLogger(o.logger))
-  const unsubscribe = store.subscribe((m) => hub.deliver(m))
+  const unsubscribe = hub.listen(store)
+  hub.onError = (error) => events.emit('error', { error, context: 'bus:follow' })
   const scheduler = new DeadlineScheduler({
     store,
     now,

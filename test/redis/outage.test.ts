@@ -60,7 +60,7 @@ test('after its subscription comes back, the Redis store tells its process to re
   const store = await createRedisStore(redis.url)
   try {
     const heard: BusMessage[] = []
-    store.subscribe((m) => heard.push(m))
+    await store.subscribe((m) => heard.push(m)).follow('routing')
     await redis.stop()
     await redis.start()
     await waitFor(() => heard.some((m) => m.type === 'resync'), 10_000)

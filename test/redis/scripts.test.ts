@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from 'redis'
 import { createConversation, heard } from '../../src/server/engine/index.js'
 import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
+import type { BusMessage, TransactResult } from '../../src/server/store/types.js'
+import { waitFor } from '../helpers/raw.js'
 import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
 
 let redis: RunningRedis
@@ -50,6 +52,32 @@ describe('Redis store scripts', () => {
     expect((await store.get('c1'))?.lastHeardAt).toBe(9_000)
   })
 
+  it('check client ids and publish the change inside the commit script: a message is one read and one script call, and a repeat is answered with its first ack', async () => {
+    await store.create(createConversation({ id: 'c3', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000))
+    const message = (text: string) => (c: Parameters<Parameters<RedisStore['transact']>[1]>[0]) =>
+      ({ conversation: c, drafts: [{ kind: 'message' as const, from: 'customer' as const, text, clientId: 'm1', at: 2_000 }] })
+    const heard: BusMessage[] = []
+    const subscription = store.subscribe((m) => heard.push(m))
+    await subscription.follow('conversation:c3')
+    const announce = (r: TransactResult): BusMessage => ({ type: 'changed', conversationId: 'c3', status: r.conversation.status, items: r.items })
+    const { seen, stop } = await watch()
+    const first = await store.transact('c3', message('hello'), undefined, announce)
+    await waitFor(() => heard.length === 1)
+    await stop()
+    subscription.close()
+    const sent = seen.filter((c) => !c.lua).map((c) => (c.args[0] ?? '').toLowerCase())
+    expect(sent).toEqual(['mget', 'evalsha'])
+    expect(first?.announced).toBe(true)
+    expect(heard).toEqual([announce(first as TransactResult)])
+    const recorded = first?.items.find((i) => i.kind === 'message')
+    const ack = recorded?.kind === 'message' ? { seq: recorded.seq, messageId: recorded.id } : undefined
+    expect(ack).toBeDefined()
+    const again = await store.transact('c3', message('hello again'))
+    expect(again?.items).toEqual([])
+    expect(again?.duplicates.get('m1')).toEqual(ack)
+    expect((await store.transcript('c3')).filter((i) => i.kind === 'message').map((i) => i.kind === 'message' && i.text)).toEqual(['hello'])
+  })
+
   it('compare by a revision that each write raises, not by the whole record', async () => {
     await store.create(createConversation({ id: 'c2', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000))
     expect(await admin.get(`${store.shardOf('c2')}r:c2`)).toBe('1')
@@ -81,7 +109,10 @@ describe('Redis store keys', () => {
   it('every script declares each key it touches, and all of them share one hash tag (one cluster slot)', async () => {
     const { seen, stop } = await watch()
     await store.create(createConversation({ id: 'k1', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000), () => [{ conversationId: 'k1', kind: 'grace', at: 50 }])
-    await store.transact('k1', (c) => ({ conversation: { ...c, status: 'active', agent: { id: 'a1', name: 'Ana' } }, drafts: [{ kind: 'message', from: 'customer', text: 'hi', clientId: 'm1', at: 2_000 }] }), () => [])
+    // Announced: the change is published to the conversation's channel from inside the script.
+    const announce = (r: TransactResult): BusMessage => ({ type: 'changed', conversationId: 'k1', status: r.conversation.status, items: r.items })
+    await store.transact('k1', (c) => ({ conversation: { ...c, status: 'active', agent: { id: 'a1', name: 'Ana' } }, drafts: [{ kind: 'message', from: 'customer', text: 'hi', clientId: 'm1', at: 2_000 }] }), () => [], announce)
+    await store.transact('k1', (c) => ({ conversation: c, drafts: [{ kind: 'message', from: 'customer', text: 'again', clientId: 'm2', at: 2_500 }] }), undefined, announce)
     await store.transact('k1', (c) => ({ conversation: { ...c, status: 'closed' }, drafts: [] }), (c) => [{ conversationId: c.id, kind: 'purge', at: 60 }])
     await store.claimDue(70)
     await store.transact('k1', (c) => ({ conversation: c, drafts: [{ kind: 'message', from: 'agent', text: 'late', at: 3_000 }] }))
@@ -100,13 +131,14 @@ describe('Redis store keys', () => {
       // The commands this script ran follow it in MONITOR, marked lua, before the next call.
       for (let j = i + 1; j < seen.length && seen[j]?.lua; j++) {
         const [command = '', key = ''] = seen[j]?.args ?? []
-        if (/^(get|set|incr|exists|del|rpush|hset|hdel|hget|sadd|srem|zadd|zrem|zrangebyscore)$/i.test(command)) {
+        if (/^(get|set|incr|exists|del|rpush|hset|hdel|hget|hmget|sadd|srem|zadd|zrem|zrangebyscore|spublish)$/i.test(command)) {
           expect(keys, `${command} ${key}`).toContain(key)
           inside += 1
         }
       }
     }
-    expect(scripts).toBeGreaterThanOrEqual(6)
+    expect(scripts).toBeGreaterThanOrEqual(7)
+    expect(seen.filter((c) => c.lua && /^spublish$/i.test(c.args[0] ?? ''))).toHaveLength(2)
     expect(inside).toBeGreaterThan(20)
   })
 

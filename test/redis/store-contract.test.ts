@@ -235,12 +235,40 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('%s store', (kind) 
     expect(await b.exclusive('agent:a1', async () => 'free again')).toBe('free again')
   })
 
-  it('fans a published message out to every handle, the publisher included', async () => {
+  it('fans a published message out to every handle that follows its topic, the publisher included', async () => {
     const [a, b] = await pair(kind)
-    const got = (store: Store) => new Promise<BusMessage>((resolve) => store.subscribe(resolve))
-    const both = Promise.all([got(a), got(b)])
+    // Wrapped: an async function returning the promise itself would wait for it.
+    const got = async (store: Store): Promise<{ message: Promise<BusMessage> }> => {
+      let resolve: (m: BusMessage) => void = () => {}
+      const message = new Promise<BusMessage>((r) => (resolve = r))
+      await store.subscribe((m) => resolve(m)).follow('routing')
+      return { message }
+    }
+    const both = Promise.all((await Promise.all([got(a), got(b)])).map((g) => g.message))
     await a.publish({ type: 'routing' })
     expect(await both).toEqual([{ type: 'routing' }, { type: 'routing' }])
+  })
+
+  it('delivers a conversation\'s messages only to the listeners following it, until they unfollow', async () => {
+    const [a, b] = await pair(kind)
+    const heardBy = { follower: [] as BusMessage[], other: [] as BusMessage[] }
+    const follower = b.subscribe((m) => heardBy.follower.push(m))
+    const other = b.subscribe((m) => heardBy.other.push(m))
+    await follower.follow('conversation:t1')
+    await other.follow('conversation:t2')
+    const typing = (n: string): BusMessage => ({ type: 'typing', conversationId: 't1', from: 'agent', agentId: n })
+    await a.publish(typing('first'))
+    // Published after the first and on the same connection, so it arrives after it: a fence.
+    await a.publish({ type: 'typing', conversationId: 't2', from: 'agent' })
+    await waitFor(() => heardBy.other.length === 1)
+    expect(heardBy.follower).toEqual([typing('first')])
+    follower.unfollow('conversation:t1')
+    await a.publish(typing('second'))
+    await a.publish({ type: 'typing', conversationId: 't2', from: 'agent' })
+    await waitFor(() => heardBy.other.length === 2)
+    expect(heardBy.follower).toEqual([typing('first')])
+    follower.close()
+    other.close()
   })
 
   // Signed customer identity: the sub index, written with the record.

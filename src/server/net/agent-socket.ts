@@ -229,13 +229,15 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     if (!this.checkText(frame.text, frame.clientId)) return
     const ack = (a: { seq: number; messageId: string }): void =>
       this.send({ type: 'ack', clientId: frame.clientId, conversationId: conv.id, ...a })
-    const known = await this.ctx.store.findAck(conv.id, frame.clientId)
-    if (known) return ack(known)
     const info = { id: agent.id, name: agent.name }
+    // A repeat is found by the store's write (its duplicates); only a message the chat no longer
+    // takes (ended since) is looked up, as it may be one recorded before the end, its ack lost.
     const r = await this.ctx.service.run(conv.id, (c, now) => agentMessageStep(c, info, frame.text, frame.clientId, now))
     const item = r?.items.find((i) => i.kind === 'message' && i.clientId === frame.clientId)
     const recorded = r?.duplicates.get(frame.clientId) ?? (item?.kind === 'message' ? { seq: item.seq, messageId: item.id } : undefined)
     if (recorded) return ack(recorded)
+    const known = await this.ctx.store.findAck(conv.id, frame.clientId)
+    if (known) return ack(known)
     this.refuse('conflict', `the conversation is ${r?.conversation.status ?? conv.status}`, { ref: frame.clientId })
   }
 
@@ -243,6 +245,9 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   override send(frame: ServerToAgentFrame): void {
     // A conversation sent whole is followed from there (to a supervisor, or as a transfer's answer).
     if (frame.type === 'conversation') this.follow(frame.conversation.id, frame.conversation.transcript.at(-1)?.seq ?? 0, frame.conversation.notes)
+    // A withdrawn offer is no longer shown: its fan-out is left (an accept that lands after all
+    // brings it back through the agent's channel).
+    if (frame.type === 'offer-withdrawn') this.ctx.hub.unfollow(this, frame.conversationId)
     if (this.agent === undefined && frame.type === 'presence') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && frame.type === 'customer') this.early?.push(() => this.send(frame))
     if (this.agent === undefined && !['ready', 'error', 'pong'].includes(frame.type)) return
@@ -253,6 +258,21 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   follow(conversationId: string, seq: number, notes: readonly NoteItem[] = []): void {
     this.sentSeq.set(conversationId, Math.max(seq, this.sentSeq.get(conversationId) ?? 0))
     for (const note of notes) this.noted(conversationId, note)
+    this.track(conversationId)
+  }
+
+  /**
+   * Has this process follow the conversation's fan-out for this console. When that starts now,
+   * what was recorded between the console's snapshot and the subscription never came: read it.
+   */
+  private track(conversationId: string): void {
+    if (this.closed) return
+    this.ctx.hub.follow(this, conversationId).then(
+      async (started) => {
+        if (started && !this.closed) await this.catchUp(conversationId, this.sentSeq.get(conversationId) ?? 0)
+      },
+      (error: unknown) => this.ctx.events.emit('error', { error, context: 'agent:follow' }),
+    )
   }
 
   /** The console holds `note` (sent in a snapshot or as an answer): it is not sent again. */
@@ -356,7 +376,11 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
   private sendAfter(conversationId: string, items: readonly TranscriptItem[]): void {
     const fresh = unsent(items, this.sentSeq.get(conversationId) ?? 0)
     for (const item of fresh) this.send({ type: 'event', conversationId, item })
-    if (fresh.length > 0) this.sentSeq.set(conversationId, (fresh.at(-1) as TranscriptItem).seq)
+    if (fresh.length === 0) return
+    this.sentSeq.set(conversationId, (fresh.at(-1) as TranscriptItem).seq)
+    // A closed chat shows nothing more: its fan-out is no longer followed for this console.
+    if (fresh.some((i) => i.kind === 'status' && i.status === 'closed')) this.ctx.hub.unfollow(this, conversationId)
+    else this.track(conversationId)
   }
 
   /** Sends `capacity` when it changed. */

@@ -11,7 +11,7 @@ import { parseCustomerFrame, type ParseResult } from '../../protocol/validate.js
 import { connectionClosed, heard, isSilent, silenced, tabAway } from '../engine/presence.js'
 import { customerMessage } from '../engine/messages.js'
 import { customerEnd, isLive } from '../engine/transitions.js'
-import type { Conversation, Step } from '../engine/types.js'
+import type { Conversation, CustomerConnection, Step } from '../engine/types.js'
 import type { RecordedAck } from '../store/types.js'
 import { stepOf } from '../runner/service.js'
 import { Connection, type Side } from './connection.js'
@@ -157,10 +157,10 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     this.vouched = false
   }
 
-  recorded(conv: Conversation): void {
+  recorded(connections: readonly CustomerConnection[]): void {
     if (!this.vouched) return
     // An away beacon, or another process that took this one for dead, wrote it gone.
-    const held = conv.connections.some((c) => c.id === this.id && c.heldBy === this.ctx.processId && c.goneAt === undefined)
+    const held = connections.some((c) => c.id === this.id && c.heldBy === this.ctx.processId && c.goneAt === undefined)
     if (!held) this.vouched = false
   }
 
@@ -228,8 +228,9 @@ export class CustomerSocket extends Connection<ServerToCustomerFrame, CustomerFr
     this.previousId = conv.previousId
     this.sentSeq = afterSeq
     this.buffered = []
-    this.ctx.hub.addCustomer(conv.id, this)
     try {
+      // Followed before the transcript is read: what is recorded after the read then reaches here.
+      await this.ctx.hub.addCustomer(conv.id, this, conv.status === 'open')
       const items = await this.ctx.store.transcript(conv.id, afterSeq)
       const buffered = this.buffered ?? []
       this.buffered = undefined

@@ -2,7 +2,7 @@
  * What the hub and routing need of this process's sockets. The sockets implement these; the hub and
  * routing know only these, so nothing that delivers to a socket imports the socket's own code.
  */
-import type { Conversation } from '../engine/types.js'
+import type { CustomerConnection } from '../engine/types.js'
 import type { AgentSummary, NoteItem, ServerToAgentFrame, ServerToCustomerFrame, TranscriptItem } from '../../protocol/frames.js'
 import type { AgentIdentity } from './agent-auth.js'
 
@@ -15,8 +15,8 @@ export interface CustomerPeer {
   send(frame: ServerToCustomerFrame): void
   /** The store may no longer name this process as holding the socket: write it again with the next frame. */
   revouch(): void
-  /** The conversation as just recorded: if it no longer names this socket as held here, {@link revouch}. */
-  recorded(conv: Conversation): void
+  /** The conversation's connections as just recorded: if they no longer name this socket as held here, {@link revouch}. */
+  recorded(connections: readonly CustomerConnection[]): void
 }
 
 /** An agent console's socket. */

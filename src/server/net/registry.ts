@@ -17,20 +17,27 @@ export class Registry<T extends object> {
     return Array.isArray(held) ? held : [held]
   }
 
-  add(key: string, value: T): void {
+  /** Adds `value` under `key`; false when it was there already. */
+  add(key: string, value: T): boolean {
     const held = this.byKey.get(key)
     if (held === undefined) this.byKey.set(key, value)
     else if (!Array.isArray(held)) {
-      if (held !== value) this.byKey.set(key, [held, value])
-    } else if (!held.includes(value)) held.push(value)
+      if (held === value) return false
+      this.byKey.set(key, [held, value])
+    } else if (held.includes(value)) return false
+    else held.push(value)
+    return true
   }
 
-  remove(key: string, value: T): void {
+  /** Removes `value` from under `key`; false when it was not there. */
+  remove(key: string, value: T): boolean {
     const held = this.byKey.get(key)
-    if (held === undefined) return
+    if (held === undefined) return false
     const rest = Array.isArray(held) ? held.filter((v) => v !== value) : held === value ? [] : [held]
+    if (rest.length === (Array.isArray(held) ? held.length : 1)) return false
     if (rest.length === 0) this.byKey.delete(key)
     else this.byKey.set(key, rest.length === 1 ? (rest[0] as T) : rest)
+    return true
   }
 
   /** Every connection, under any key. */

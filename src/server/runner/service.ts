@@ -6,9 +6,10 @@ import type { Emitter } from 'nanoevents'
 import type { TranscriptItem } from '../../protocol/frames.js'
 import type { ServerEvents } from '../engine/events.js'
 import { routingChanged } from '../engine/routing.js'
+import { changeOf } from './change-message.js'
 import { deadlinesFor, tick } from '../engine/tick.js'
 import type { Conversation, Deadline, EngineConfig, Step } from '../engine/types.js'
-import type { Schedule, Store, TransactResult } from '../store/types.js'
+import type { Announce, Schedule, Store, TransactResult } from '../store/types.js'
 
 /** An engine operation on one conversation: `null` changes nothing (time rules still apply). */
 export type Operation = (conversation: Conversation, now: number) => Step | null
@@ -47,7 +48,7 @@ export class ConversationService {
   /** Creates a conversation from `step` (plus the time rules). */
   async create(step: Step): Promise<TransactResult> {
     const now = this.now()
-    const result = await this.store.create(withTick(step, now, this.config), this.schedule(now))
+    const result = await this.store.create(withTick(step, now, this.config), this.schedule(now), this.announce(true))
     await this.after(result, true)
     return result
   }
@@ -59,9 +60,14 @@ export class ConversationService {
       const step = operation(conv, now) ?? { conversation: conv, drafts: [] }
       const next = withTick(step, now, this.config)
       return next.conversation === conv && next.drafts.length === 0 ? null : next
-    }, this.schedule(now))
+    }, this.schedule(now), this.announce(false))
     if (result) await this.after(result, false)
     return result
+  }
+
+  /** The fan-out message of an update, which the store may publish with the write. */
+  private announce(created: boolean): Announce {
+    return (result) => changeOf(result, created, this.config, this.now())
   }
 
   /** The deadlines of a record as updated at `now`, written by the store with the update. */
@@ -74,12 +80,7 @@ export class ConversationService {
     if (result.deadlines) this.deadlinesChanged(earliestOf(result.deadlines))
     if (!created && conversation === previous) return
     await this.recorded(result, created).catch((error: unknown) => this.events.emit('error', { error, context: 'webhooks:enqueue' }))
-    await this.store.publish({
-      type: 'changed',
-      ...(created ? {} : { previous }),
-      conversation,
-      items: result.items,
-    })
+    if (!result.announced) await this.store.publish(changeOf(result, created, this.config, this.now()))
     this.emitItems(conversation, result.items, created ? undefined : previous)
     if (created || routingChanged(previous, conversation)) {
       await this.store.publish({ type: 'routing' })

@@ -8,14 +8,17 @@ import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
 import { MemoryWebhookOutbox } from './memory-webhook-outbox.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
+import { topicsOf } from './topics.js'
 import type {
   BusMessage,
+  BusSubscription,
   ConversationFilter,
   Mutator,
   NoteDraft,
   RecordedAck,
   Schedule,
   Store,
+  Topic,
   TransactResult,
 } from './types.js'
 import { CONVERSATION_STATUSES } from './types.js'
@@ -42,7 +45,8 @@ export class MemoryStore implements Store {
   private readonly byStatus: Record<ConversationStatus, Set<string>> = { open: new Set(), active: new Set(), 'wrap-up': new Set(), closed: new Set() }
   private readonly deadlines = new DeadlineHeap()
   private readonly agents = new Map<string, AgentRecord>()
-  private readonly listeners = new Set<(message: BusMessage) => void>()
+  /** Each listener with the topics it follows (servers sharing this store in one process each have one). */
+  private readonly listeners = new Map<(message: BusMessage) => void, Set<Topic>>()
   private readonly locks = new Map<string, Promise<unknown>>()
   /** Lease ends by process id (servers sharing this store in one Node process, as tests run them). */
   private readonly leases = new Map<string, number>()
@@ -223,7 +227,12 @@ export class MemoryStore implements Store {
   }
 
   async publish(message: BusMessage): Promise<void> {
-    for (const listener of [...this.listeners]) {
+    const topics = topicsOf(message)
+    // `resync` is for every listener (they are all in this process).
+    const everyone = message.type === 'resync'
+    for (const [listener, followed] of [...this.listeners]) {
+      // Once per listener, however many of its topics the message goes to.
+      if (!everyone && !topics.some((t) => followed.has(t))) continue
       try {
         listener(message)
       } catch {
@@ -232,9 +241,14 @@ export class MemoryStore implements Store {
     }
   }
 
-  subscribe(listener: (message: BusMessage) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  subscribe(listener: (message: BusMessage) => void): BusSubscription {
+    const followed = new Set<Topic>()
+    this.listeners.set(listener, followed)
+    return {
+      follow: async (topic) => void followed.add(topic),
+      unfollow: (topic) => void followed.delete(topic),
+      close: () => void this.listeners.delete(listener),
+    }
   }
 
   async close(): Promise<void> {

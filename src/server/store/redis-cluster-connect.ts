@@ -109,14 +109,18 @@ function watchOutages(cluster: RedisClusterClient, where: string, logger: Server
   })
 }
 
-/** Re-emits each later 'ready' of the cluster's pub/sub connection on the cluster itself. */
+/**
+ * Re-emits each later 'ready' of the cluster's pub/sub connections on the cluster itself: the plain
+ * one and each master's sharded one (the fan-out's), each subscribed again by node-redis first.
+ */
 function emitReadyOnResubscribe(cluster: RedisClusterClient): void {
   const watched = new WeakSet<object>()
   // 'node-reconnecting' comes before the ready that follows it, on the client that will have it.
   cluster.on('node-reconnecting', () => {
-    const pubSub = cluster.pubSubNode?.client
-    if (!pubSub || watched.has(pubSub)) return
-    watched.add(pubSub)
-    pubSub.on('ready', () => cluster.emit('ready'))
+    for (const pubSub of [cluster.pubSubNode?.client, ...cluster.masters.map((m) => m.pubSub?.client)]) {
+      if (!pubSub || watched.has(pubSub)) continue
+      watched.add(pubSub)
+      pubSub.on('ready', () => cluster.emit('ready'))
+    }
   })
 }

@@ -2,7 +2,7 @@
  * The commands the Redis store sends, as one narrow interface that a node-redis client and a
  * node-redis cluster both satisfy: the store and the webhook outbox run unchanged on either. On a
  * cluster every command here is routed by its first key, so each call must keep its keys in one
- * hash slot (a MULTI, an MGET, a script); none is keyless but PUBLISH, which any node forwards.
+ * hash slot (a MULTI, an MGET, a script); none is keyless (the fan-out is sharded pub/sub, each channel in its conversation's slot).
  */
 import type { ScriptClient } from './redis-scripts.js'
 
@@ -31,13 +31,14 @@ export interface StoreCommands extends ScriptClient {
   zCard(key: string): Promise<number>
   sMembers(key: string): Promise<string[]>
   sCard(key: string): Promise<number>
-  publish(channel: string, message: string): Promise<number>
+  sPublish(channel: string, message: string): Promise<number>
   multi(): StoreMulti
 }
 
 /** What the store asks of its subscription connection: a node-redis client or cluster. */
 export interface BusSubscriber {
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>
+  sSubscribe(channel: string, listener: (message: string) => void): Promise<void>
+  sUnsubscribe(channel: string): Promise<unknown>
   /** 'ready' after each reconnect, once the channels are subscribed again. */
   on(event: 'ready', listener: () => void): unknown
 }

@@ -34,7 +34,9 @@ export class Script {
 
 /**
  * Writes a conversation if its revision is still the one read ('' when creating: only if there is no
- * record yet). Returns 1 when written, 0 when another write came first (the caller reads again).
+ * record yet) and none of its new messages' client ids is recorded. Returns 1 when written, 0 when
+ * another write came first (the caller reads again), or, writing nothing, { client id, ack, ... } of
+ * the client ids already recorded (the caller drops those messages and calls again).
  *
  * KEYS: 1 record, 2 revision, 3 items, 4 acks, 5 status set left, 6 status set entered, 7 agent set
  * left, 8 agent set entered, 9 deadlines, 10 deadline data.
@@ -44,6 +46,10 @@ export class Script {
  * data]), 8 every deadline member the conversation can have (JSON array).
  * Signed customer identity: KEYS 11 the customer's live-conversation key, 12 its conversations
  * (sorted by creation); ARGV 9 '' (no `sub`), 'live' or 'ended', 10 the creation time.
+ * KEYS 13-15 and ARGV 11-12 are kept for the routing indexes. Client-id dedup: ARGV 13 the client
+ * ids of the new messages (JSON array; '' when none), looked up in KEYS 4. Fan-out: ARGV 14 the
+ * change's message ('' for none), published with SPUBLISH to KEYS 16, the conversation's sharded
+ * channel (in its shard: a cluster runs it on the node of the keys).
  */
 export const COMMIT_CONVERSATION = new Script(`
 local rev = redis.call('GET', KEYS[2]) or '0'
@@ -51,6 +57,18 @@ if ARGV[1] == '' then
   if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 elseif rev ~= ARGV[1] then
   return 0
+end
+if ARGV[13] ~= nil and ARGV[13] ~= '' then
+  local ids = cjson.decode(ARGV[13])
+  local acks = redis.call('HMGET', KEYS[4], unpack(ids))
+  local known = {}
+  for i, ack in ipairs(ids) do
+    if acks[i] then
+      table.insert(known, ack)
+      table.insert(known, acks[i])
+    end
+  end
+  if #known > 0 then return known end
 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('INCR', KEYS[2])
@@ -78,6 +96,7 @@ if ARGV[9] == 'live' then
 elseif ARGV[9] == 'ended' and redis.call('GET', KEYS[11]) == id then
   redis.call('DEL', KEYS[11])
 end
+if ARGV[14] ~= nil and ARGV[14] ~= '' then redis.call('SPUBLISH', KEYS[16], ARGV[14]) end
 return 1
 `)
 

@@ -1,6 +1,7 @@
 /**
  * The shared store: conversations, transcripts, client-id dedup, deadlines and agents in Redis, and
- * the fan-out between server processes through Redis pub/sub. Several processes on one Redis act as
+ * the fan-out between server processes through Redis sharded pub/sub (SPUBLISH / SSUBSCRIBE), one
+ * channel per conversation, agent and routing, each followed only by the processes that show it. Several processes on one Redis act as
  * one: a conversation is changed by optimistic concurrency (read it and its revision, decide, then one
  * Lua script writes everything only if the revision is still the one read; retried otherwise), and a
  * due deadline is removed and returned by one Lua script, so exactly one process fires it. The
@@ -19,7 +20,9 @@ import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, R
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
-import { CONVERSATION_STATUSES, type BusMessage, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type TransactResult } from './types.js'
+import { RedisBus } from './redis-bus.js'
+import { conversationTopic, topicsOf } from './topics.js'
+import { CONVERSATION_STATUSES, type Announce, type BusMessage, type BusSubscription, type ConversationFilter, type Mutator, type NoteDraft, type RecordedAck, type Schedule, type Store, type Topic, type TransactResult } from './types.js'
 
 /** Options of {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -80,7 +83,8 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
 export class RedisStore implements Store {
   private readonly prefix: string
   private readonly maxRetries: number
-  private readonly listeners = new Set<(message: BusMessage) => void>()
+  /** The fan-out (redis-bus.ts). */
+  private readonly bus: RedisBus
 
   constructor(
     private readonly client: Client,
@@ -93,6 +97,7 @@ export class RedisStore implements Store {
     if (!Number.isSafeInteger(shards) || shards < 1) throw new TypeError('holdline: shards must be a positive integer')
     this.shardPrefixes = Array.from({ length: shards }, (_, i) => `${this.prefix}{${i}}:`)
     this.webhooks = guarded(new RedisWebhookOutbox(client, this.prefix))
+    this.bus = new RedisBus(client, subscriber, (topic) => this.channelOf(topic))
   }
 
   /** The webhook outbox (redis-webhook-outbox.ts): its keys apart from the conversations'. */
@@ -104,7 +109,8 @@ export class RedisStore implements Store {
    * shard is in one Redis Cluster slot, so a script that writes a conversation and its indexes
    * touches one slot, and the deadlines and indexes are spread over `shards` keys, none hot. Agents
    * share the tag `{agents}` (they change on logins, rarely) and leases `{leases}`, so each is read
-   * with one MGET; locks and the channel are one key each.
+   * with one MGET; locks are one key each. The fan-out channels are sharded pub/sub channels: a
+   * conversation's in its shard, an agent's tagged by the agent.
    */
   private key = {
     conversation: (id: string) => `${this.shardOf(id)}c:${id}`,
@@ -120,7 +126,12 @@ export class RedisStore implements Store {
     agent: (id: string) => `${this.prefix}{agents}:ag:${id}`,
     agentRevision: (id: string) => `${this.prefix}{agents}:agr:${id}`,
     agents: () => `${this.prefix}{agents}:ags`,
-    channel: () => `${this.prefix}bus`,
+    // Sharded pub/sub: a conversation's channel is in its shard (on a cluster, the node of its keys).
+    conversationChannel: (id: string) => `${this.shardOf(id)}bus:${id}`,
+    agentChannel: (id: string) => `${this.prefix}{ag:${id}}:bus`,
+    routingChannel: () => `${this.prefix}bus:routing`,
+    // KEYS 13-15 of the commit script are kept for the routing indexes: names in the shard, unused.
+    reservedKeys: (shard: string) => [`${shard}-13`, `${shard}-14`, `${shard}-15`],
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
     renewals: () => `${this.prefix}{leases}:renewed`,
@@ -144,28 +155,21 @@ export class RedisStore implements Store {
     return this.shardPrefixes[shardIndex(id, this.shardPrefixes.length)] as string
   }
 
-  /** Subscribes to the bus channel (called once by createRedisStore). */
+  /** Watches the subscriber connection (called once by createRedisStore). */
   async listen(): Promise<void> {
-    await this.subscriber.subscribe(this.key.channel(), (raw) => {
-      let message: BusMessage
-      try {
-        message = JSON.parse(raw) as BusMessage
-      } catch {
-        return
-      }
-      this.dispatch(message)
-    })
-    // The first 'ready' came with connect(); each later one follows a reconnect, with the channel
-    // subscribed again by node-redis before it.
-    this.subscriber.on('ready', () => this.dispatch({ type: 'resync' }))
+    this.bus.listen()
   }
 
-  private dispatch(message: BusMessage): void {
-    for (const listener of [...this.listeners]) listener(message)
+  /** The sharded channel of a topic. */
+  private channelOf(topic: Topic): string {
+    if (topic === 'routing') return this.key.routingChannel()
+    const at = topic.indexOf(':')
+    const id = topic.slice(at + 1)
+    return topic.startsWith('agent:') ? this.key.agentChannel(id) : this.key.conversationChannel(id)
   }
 
-  async create(step: Step, schedule?: Schedule): Promise<TransactResult> {
-    const result = await this.commit('', { ...step.conversation, lastSeq: 0 }, step, true, schedule)
+  async create(step: Step, schedule?: Schedule, announce?: Announce): Promise<TransactResult> {
+    const result = await this.commit('', { ...step.conversation, lastSeq: 0 }, step, true, schedule, announce)
     if (!result) throw new Error(`conversation ${step.conversation.id} exists`)
     return result
   }
@@ -175,14 +179,14 @@ export class RedisStore implements Store {
     return raw ? (JSON.parse(raw) as Conversation) : undefined
   }
 
-  async transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined> {
+  async transact(id: string, mutate: Mutator, schedule?: Schedule, announce?: Announce): Promise<TransactResult | undefined> {
     for (let attempt = 0; attempt < this.maxRetries; attempt += 1) {
       const [raw, revision] = await this.client.mGet([this.key.conversation(id), this.key.revision(id)])
       if (!raw) return undefined
       const current = JSON.parse(raw) as Conversation
       const step = mutate(current)
       if (!step) return { previous: current, conversation: current, items: [], duplicates: NO_ACKS }
-      const result = await this.commit(revision ?? '0', current, step, false, schedule)
+      const result = await this.commit(revision ?? '0', current, step, false, schedule, announce)
       if (result) return result
     }
     throw new StoreUnavailableError(`conversation ${id}: too much contention`)
@@ -193,19 +197,22 @@ export class RedisStore implements Store {
    * ('' when creating: if there is no record yet). Undefined when another write came first: the
    * caller reads again and decides again.
    */
-  private async commit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined): Promise<TransactResult | undefined> {
-    const id = previous.id
-    const clientIds = step.drafts.flatMap((d) => (d.kind === 'message' && d.clientId ? [d.clientId] : []))
+  private async commit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined, announce: Announce | undefined): Promise<TransactResult | undefined> {
     const known = new Map<string, RecordedAck>()
-    if (clientIds.length > 0) {
-      // Read outside the compare-and-set, yet covered by it: an ack is only ever written with a new revision.
-      const values = await this.client.hmGet(this.key.acks(id), clientIds)
-      clientIds.forEach((clientId, i) => {
-        const value = values[i]
-        if (value) known.set(clientId, JSON.parse(value) as RecordedAck)
-      })
+    // The client ids are checked by the script, in the same step as the write: a known one makes it
+    // write nothing and answer its ack, and the step is applied again without that draft.
+    for (;;) {
+      const answer = await this.tryCommit(revision, previous, step, creating, schedule, known, announce)
+      if (!Array.isArray(answer)) return answer
+      for (let i = 0; i + 1 < answer.length; i += 2) known.set(String(answer[i]), JSON.parse(String(answer[i + 1])) as RecordedAck)
     }
+  }
+
+  /** One call of the commit script: the result when written, undefined on a newer revision, or the acks of client ids already recorded. */
+  private async tryCommit(revision: string, previous: Conversation, step: Step, creating: boolean, schedule: Schedule | undefined, known: ReadonlyMap<string, RecordedAck>, announce: Announce | undefined): Promise<TransactResult | undefined | unknown[]> {
+    const id = previous.id
     const applied = applyDrafts(previous, step, (clientId) => known.get(clientId))
+    const clientIds = [...applied.recorded.keys()]
     const next = applied.conversation
     const before = creating ? undefined : previous
     const result: TransactResult = { previous, conversation: next, items: applied.items, duplicates: applied.duplicates }
@@ -227,6 +234,12 @@ export class RedisStore implements Store {
       this.key.deadlineData(shard),
       ...this.subKeys(next),
     ]
+    // The change's publish to its conversation's channel runs in the script (the channel is in the
+    // conversation's shard, so in its slot on a cluster); any other topic is published after.
+    const message = announce?.(result)
+    const topics = message ? topicsOf(message) : []
+    const inScript = topics.includes(conversationTopic(id))
+    if (inScript) keys.push(...this.key.reservedKeys(shard), this.key.conversationChannel(id))
     const args = [
       revision,
       JSON.stringify(next),
@@ -238,8 +251,20 @@ export class RedisStore implements Store {
       JSON.stringify(this.deadlineMembers(id)),
       next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
       String(next.createdAt),
+      // ARGV 11 and 12 are kept for the routing indexes.
+      '',
+      '',
+      clientIds.length > 0 ? JSON.stringify(clientIds) : '',
+      inScript ? JSON.stringify(message) : '',
     ]
-    return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
+    const answer = await COMMIT_CONVERSATION.run(this.client, keys, args)
+    if (Array.isArray(answer)) return answer
+    if (answer !== 1) return undefined
+    if (message) {
+      await this.bus.publish(message, inScript ? conversationTopic(id) : undefined)
+      result.announced = true
+    }
+    return result
   }
 
   /**
@@ -480,16 +505,15 @@ export class RedisStore implements Store {
   }
 
   async publish(message: BusMessage): Promise<void> {
-    await this.client.publish(this.key.channel(), JSON.stringify(message))
+    await this.bus.publish(message)
   }
 
-  subscribe(listener: (message: BusMessage) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  subscribe(listener: (message: BusMessage) => void): BusSubscription {
+    return this.bus.subscribe(listener)
   }
 
   async close(): Promise<void> {
-    this.listeners.clear()
+    this.bus.close()
     const clients = [this.subscriber, this.client]
     // QUIT lets the commands in flight finish, but only completes with Redis there: one that went
     // away (or goes during the QUIT) gets a second, then the connections are dropped, so the

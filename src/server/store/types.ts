@@ -3,8 +3,9 @@
  * client-id dedup, presence, deadlines, agent records) and the fan-out of changes between them.
  * Every call is async so that a networked store (Redis) fits behind the same interface.
  */
-import type { ConversationStatus, NoteItem, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
-import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+import type { ConversationStatus, CustomerPresence, NoteItem, TranscriptItem, TypingNoticeFrame } from '../../protocol/frames.js'
+import type { CustomerDetails } from '../../protocol/context.js'
+import type { AgentRecord, Conversation, CustomerConnection, Deadline, Step } from '../engine/types.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
 
 export { CONVERSATION_STATUSES } from '../../protocol/frames.js'
@@ -27,7 +28,16 @@ export interface TransactResult {
   duplicates: ReadonlyMap<string, RecordedAck>
   /** The conversation's deadlines as written with this update (when a schedule was given and it changed). */
   deadlines?: readonly Deadline[]
+  /** The store published the {@link Announce} message of this update itself, with the write. */
+  announced?: true
 }
+
+/**
+ * The fan-out message of an update, given its outcome. A store may publish it in the same step as
+ * the write (the Redis script does, saving a round trip) and then sets `announced`; otherwise the
+ * caller publishes it.
+ */
+export type Announce = (result: TransactResult) => BusMessage
 
 /**
  * The deadlines of a conversation as updated. Written in the same atomic step as the update, so two
@@ -41,9 +51,42 @@ export type Schedule = (conversation: Conversation) => readonly Deadline[]
  */
 export type Mutator = (conversation: Conversation) => Step | null
 
+/**
+ * What a subscriber follows: one conversation (its customers, the consoles that show it), one agent
+ * (a conversation moved to it), or `routing` (the queue and agents changed; also every new
+ * conversation, for supervisors). A process follows only what its connections show, so a publish
+ * reaches the processes that serve it and no other.
+ */
+export type Topic = `conversation:${string}` | `agent:${string}` | 'routing'
+
+/**
+ * A recorded change of one conversation, as its receivers show it: the new items and what else
+ * changed (never the whole record). Each optional field is there only when it changed.
+ */
+export interface ChangeMessage {
+  type: 'changed'
+  conversationId: string
+  status: ConversationStatus
+  items: TranscriptItem[]
+  /** The assigned agent after the change. */
+  agentId?: string
+  /** The change moved the conversation from one agent (or none) to another (or none). */
+  agentMoved?: true
+  /** The assigned agent before, when the change moved it from one. */
+  previousAgentId?: string
+  /** The conversation was created with this change. */
+  created?: true
+  /** The customer's connections, when they changed (a socket holder checks it is still named). */
+  connections?: CustomerConnection[]
+  /** The customer's presence as the consoles show it, when it changed. */
+  presence?: CustomerPresence
+  /** The customer's context, when it changed (for consoles only). */
+  customer?: CustomerDetails
+}
+
 /** What one process tells the others (and itself) through the store. */
 export type BusMessage =
-  | { type: 'changed'; previous?: Conversation; conversation: Conversation; items: TranscriptItem[] }
+  | ChangeMessage
   | { type: 'typing'; conversationId: string; from: TypingNoticeFrame['from']; agentId?: string }
   | { type: 'routing' }
   /**
@@ -56,6 +99,21 @@ export type BusMessage =
    * published meanwhile is lost. Every connection reads what it shows from the store.
    */
   | { type: 'resync' }
+
+/**
+ * One listener's subscription: it receives the messages of the topics it follows (and `resync`).
+ * @example
+ * const sub = store.subscribe((m) => hub.deliver(m))
+ * await sub.follow('conversation:c1')
+ */
+export interface BusSubscription {
+  /** Starts receiving `topic`; resolves once publishes to it reach this listener. */
+  follow(topic: Topic): Promise<void>
+  /** Stops receiving `topic`. */
+  unfollow(topic: Topic): void
+  /** Stops receiving anything. */
+  close(): void
+}
 
 /** A note to record: the store gives it its id. */
 export type NoteDraft = Omit<NoteItem, 'id' | 'clientId'> & { clientId: string }
@@ -74,14 +132,14 @@ export interface ConversationFilter {
  */
 export interface Store {
   /** Records a new conversation and its first items (and deadlines). Rejects if the id exists. */
-  create(step: Step, schedule?: Schedule): Promise<TransactResult>
+  create(step: Step, schedule?: Schedule, announce?: Announce): Promise<TransactResult>
   get(id: string): Promise<Conversation | undefined>
   /**
    * Atomically updates one conversation: sequence numbers are assigned here, message drafts whose
    * `clientId` is already recorded are dropped (reported in `duplicates`), and with `schedule` the
    * conversation's deadlines are replaced along. Undefined when unknown.
    */
-  transact(id: string, mutate: Mutator, schedule?: Schedule): Promise<TransactResult | undefined>
+  transact(id: string, mutate: Mutator, schedule?: Schedule, announce?: Announce): Promise<TransactResult | undefined>
   /** Items with `seq > afterSeq`, in order. */
   transcript(id: string, afterSeq?: number): Promise<TranscriptItem[]>
   /** The ack of an already recorded client message, if any. */
@@ -137,9 +195,10 @@ export interface Store {
   liveConversationOf(sub: string): Promise<string | undefined>
   /** The conversations of `sub` the store still holds (closed ones until removed), newest first, `limit` at most. */
   conversationsOf(sub: string, limit: number): Promise<Conversation[]>
-  /** Sends a message to every subscriber in every process, this one included. */
+  /** Sends a message to the subscribers of its topics ({@link topicsOf}) in every process, this one included. */
   publish(message: BusMessage): Promise<void>
-  subscribe(listener: (message: BusMessage) => void): () => void
+  /** A listener that receives what it follows (nothing until it follows a topic). */
+  subscribe(listener: (message: BusMessage) => void): BusSubscription
   close(): Promise<void>
   /** The webhook outbox (see webhook-outbox.ts); a store without one cannot serve `webhooks`. */
   readonly webhooks?: WebhookOutbox

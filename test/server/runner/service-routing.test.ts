@@ -19,7 +19,9 @@ describe('ConversationService routing', () => {
     now = 100
     await service.run('c1', (c, at) => transition(c, 'wrap-up', 'agent-ended', at, cfg))
     const seen: BusMessage['type'][] = []
-    store.subscribe((m) => seen.push(m.type))
+    const subscription = store.subscribe((m) => seen.push(m.type))
+    await subscription.follow('conversation:c1')
+    await subscription.follow('routing')
 
     // Before the hold ends, a ping changes nothing routing cares about.
     now = 600
