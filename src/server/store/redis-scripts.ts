@@ -44,6 +44,11 @@ export class Script {
  * data]), 8 every deadline member the conversation can have (JSON array).
  * Signed customer identity: KEYS 11 the customer's live-conversation key, 12 its conversations
  * (sorted by creation); ARGV 9 '' (no `sub`), 'live' or 'ended', 10 the creation time.
+ * Routing: KEYS 13 the shard's queue (sorted set, score `statusAt`), 14 the index of the agent that
+ * held it (engine/routing.ts `heldFor`), 15 of the agent that holds it now; ARGV 11 its member in
+ * the queue, 12 two flags, '1' or '0' (leaves the agent index, enters one), ':', then '' (queue
+ * untouched), '-' (leaves the queue) or the score it enters or moves to. A closed conversation is
+ * in neither, so REMOVE_CONVERSATION has nothing of them to clear.
  */
 export const COMMIT_CONVERSATION = new Script(`
 local rev = redis.call('GET', KEYS[2]) or '0'
@@ -77,6 +82,15 @@ if ARGV[9] == 'live' then
   redis.call('ZADD', KEYS[12], ARGV[10], id)
 elseif ARGV[9] == 'ended' and redis.call('GET', KEYS[11]) == id then
   redis.call('DEL', KEYS[11])
+end
+local moves = ARGV[12]
+if string.sub(moves, 1, 1) == '1' then redis.call('SREM', KEYS[14], id) end
+if string.sub(moves, 2, 2) == '1' then redis.call('SADD', KEYS[15], id) end
+local queue = string.sub(moves, 4)
+if queue == '-' then
+  redis.call('ZREM', KEYS[13], ARGV[11])
+elseif queue ~= '' then
+  redis.call('ZADD', KEYS[13], queue, ARGV[11])
 end
 return 1
 `)

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ConversationStatus, NoteItem, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
+import { heldFor } from '../engine/routing.js'
 import type { ServerLogger } from '../logger.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { connectRedis, type RedisClient } from './redis-connect.js'
@@ -45,6 +46,22 @@ function shardIndex(id: string, shards: number): number {
 }
 
 type Client = RedisClient
+
+/**
+ * A conversation's member in its shard's queue: its creation time, fixed width, then its id. Members
+ * of one score sort by their bytes, so ties on `statusAt` go by `createdAt` as `queueOrder` has it;
+ * neither part ever changes, so every write can name the member without reading it.
+ */
+function queueMember(conversation: Conversation): string {
+  return `${String(Math.max(0, Math.trunc(conversation.createdAt))).padStart(16, '0')}:${conversation.id}`
+}
+
+/** The ids of the shards' queues (each in order) merged into the one routing order. */
+function mergeQueues(perShard: ReadonlyArray<ReadonlyArray<{ value: string; score: number }>>): string[] {
+  return perShard.flat()
+    .sort((a, b) => a.score - b.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .map((entry) => entry.value.slice(17))
+}
 
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
@@ -110,6 +127,10 @@ export class RedisStore implements Store {
     status: (shard: string, status: string) => `${shard}s:${status}`,
     agentConversations: (shard: string, agentId: string) => `${shard}g:${agentId}`,
     deadlines: (shard: string) => `${shard}dl`,
+    // Routing: open conversations of the shard in the routing order (score `statusAt`, member
+    // `queueMember`); the live conversations of one agent (engine/routing.ts `heldFor`).
+    queue: (shard: string) => `${shard}q`,
+    heldFor: (shard: string, agentId: string) => `${shard}ga:${agentId}`,
     deadlineData: (shard: string) => `${shard}dd`,
     agent: (id: string) => `${this.prefix}{agents}:ag:${id}`,
     agentRevision: (id: string) => `${this.prefix}{agents}:agr:${id}`,
@@ -220,6 +241,9 @@ export class RedisStore implements Store {
       this.key.deadlines(shard),
       this.key.deadlineData(shard),
       ...this.subKeys(next),
+      this.key.queue(shard),
+      this.key.heldFor(shard, (before && heldFor(before)) ?? ''),
+      this.key.heldFor(shard, heldFor(next) ?? ''),
     ]
     const args = [
       revision,
@@ -232,8 +256,60 @@ export class RedisStore implements Store {
       JSON.stringify(this.deadlineMembers(id)),
       next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
       String(next.createdAt),
+      queueMember(next),
+      this.routingMoves(before, next),
     ]
     return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
+  }
+
+  /**
+   * ARGV 12 of the commit: two flags, '1' or '0' (leaves its agent's index, enters one), ':', then
+   * what the queue does: '' nothing, '-' it leaves, else its score (it enters or moves).
+   */
+  private routingMoves(before: Conversation | undefined, next: Conversation): string {
+    const from = before && heldFor(before)
+    const to = heldFor(next)
+    const flags = (from !== undefined && from !== to ? '1' : '0') + (to !== undefined && from !== to ? '1' : '0')
+    const wasOpen = before?.status === 'open'
+    const queue = next.status === 'open'
+      ? (wasOpen && before.statusAt === next.statusAt ? '' : String(next.statusAt))
+      : wasOpen ? '-' : ''
+    return `${flags}:${queue}`
+  }
+
+  async queue(limit: number): Promise<Conversation[]> {
+    if (limit <= 0) return []
+    const perShard = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.queue(shard), 0, limit - 1)))
+    const ids = mergeQueues(perShard).slice(0, limit)
+    if (ids.length === 0) return []
+    const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => {
+      const c = raw ? (JSON.parse(raw) as Conversation) : undefined
+      return c?.status === 'open' ? [c] : []
+    })
+  }
+
+  async queueRanks(ids: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    if (ids.length === 0) return out
+    // The index alone (ids and scores, no records), merged as the routing order across shards.
+    const perShard = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.queue(shard), 0, -1)))
+    const wanted = new Set(ids)
+    mergeQueues(perShard).forEach((id, i) => {
+      if (wanted.has(id)) out.set(id, i + 1)
+    })
+    return out
+  }
+
+  async liveAssigned(agentId: string): Promise<Conversation[]> {
+    const lists = await Promise.all(this.shardPrefixes.map((shard) => this.client.sMembers(this.key.heldFor(shard, agentId))))
+    const ids = lists.flat()
+    if (ids.length === 0) return []
+    const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => {
+      const c = raw ? (JSON.parse(raw) as Conversation) : undefined
+      return c && heldFor(c) === agentId ? [c] : []
+    })
   }
 
   /**
