@@ -33,6 +33,11 @@ export class Registry<T extends object> {
     else this.byKey.set(key, rest.length === 1 ? (rest[0] as T) : rest)
   }
 
+  /** Every key with a connection. */
+  keys(): string[] {
+    return [...this.byKey.keys()]
+  }
+
   /** Every connection, under any key. */
   all(): T[] {
     return [...this.byKey.values()].flat() as T[]
