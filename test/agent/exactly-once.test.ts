@@ -33,14 +33,14 @@ class SlowReadyStore extends MemoryStore {
     this.release?.()
     this.held = this.release = undefined
   }
-  override async liveAssigned(agentId: string): Promise<Conversation[]> {
+  override async liveAssigned(agentIds: readonly string[]): Promise<Conversation[]> {
     const held = this.held
     if (held) {
       this.waiting += 1
       await held
       this.waiting -= 1
     }
-    return super.liveAssigned(agentId)
+    return super.liveAssigned(agentIds)
   }
 }
 

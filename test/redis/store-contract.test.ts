@@ -314,7 +314,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     const [store, other] = await pair(kind)
     const ana = { id: 'a1', name: 'Ana' }
     const to = (status: Conversation['status'], extra: Partial<Conversation> = {}) => (c: Conversation): Step => ({ conversation: { ...c, status, ...extra }, drafts: [] })
-    const live = async (agentId: string) => (await other.liveAssigned(agentId)).map((c) => c.id).sort()
+    const live = async (agentId: string) => (await other.liveAssigned([agentId])).map((c) => c.id).sort()
     for (const id of ['g1', 'g2', 'g3', 'g4']) await store.create(open(id))
     expect(await live('a1')).toEqual([])
     await store.transact('g1', to('active', { agent: ana }))
@@ -325,7 +325,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     await store.transact('g4', to('open', { preferredAgentId: 'a1', affinitySince: 1_000 }))
     expect(await live('a1')).toEqual(['g1', 'g2', 'g4'])
     expect(await live('a2')).toEqual([])
-    expect((await other.liveAssigned('a1')).find((c) => c.id === 'g2')).toEqual(await store.get('g2'))
+    expect((await other.liveAssigned(['a1', 'a2'])).find((c) => c.id === 'g2')).toEqual(await store.get('g2'))
     // The preference lapses: no longer waiting for a1 alone. Transferred to a2: in a2's index.
     await store.transact('g4', to('open', { affinityLapsed: true }))
     await store.transact('g1', (c) => {
@@ -335,6 +335,8 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
     })
     expect(await live('a1')).toEqual(['g2'])
     expect(await live('a2')).toEqual(['g1'])
+    expect((await other.liveAssigned(['a1', 'a2', 'a3'])).map((c) => c.id).sort()).toEqual(['g1', 'g2'])
+    expect(await other.liveAssigned([])).toEqual([])
     await store.transact('g2', to('closed'))
     expect(await store.removeClosed('g2')).toBe(true)
     expect(await live('a1')).toEqual([])

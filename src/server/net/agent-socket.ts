@@ -176,7 +176,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
 
   private async sendReady(agent: AgentIdentity): Promise<void> {
     const { store, config } = this.ctx
-    const assigned = (await store.liveAssigned(agent.id)).filter((c) => c.status !== 'open')
+    const assigned = (await store.liveAssigned([agent.id])).filter((c) => c.status !== 'open')
     const conversations = await Promise.all(assigned.map((c) => snapshotOf(c, store, config, this.ctx.now())))
     // The offers routing makes, from the same reads (the queue's head, not every open chat).
     const { loads, open } = await routingView(this.ctx, [agent.id])
@@ -351,7 +351,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
    * taken back, while the fan-out was down): what a resync reads again, never the agent's history.
    */
   private async followed(agentId: string): Promise<Conversation[]> {
-    const live = (await this.ctx.store.liveAssigned(agentId)).filter((c) => c.agent?.id === agentId)
+    const live = (await this.ctx.store.liveAssigned([agentId])).filter((c) => c.agent?.id === agentId)
     const known = new Set(live.map((c) => c.id))
     const others = await Promise.all([...this.sentSeq.keys()].filter((id) => !known.has(id)).map((id) => this.ctx.store.get(id)))
     return [...live, ...others.filter((c): c is Conversation => c !== undefined && c.agent?.id === agentId)]

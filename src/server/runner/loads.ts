@@ -19,10 +19,10 @@ interface LoadsRead {
 
 async function readLoads(ctx: RoutingReader): Promise<LoadsRead> {
   const agents = await ctx.store.listAgents()
-  const live = await Promise.all(agents.map((agent) => ctx.store.liveAssigned(agent.id)))
+  const live = agents.length === 0 ? [] : await ctx.store.liveAssigned(agents.map((agent) => agent.id))
   const now = ctx.now()
-  const loads = agents.map((agent, i) => ({ agent, used: capacityUsed(agent.id, live[i] ?? [], now, ctx.config.wrapUpCapacity) }))
-  const waiting = live.flat().filter((c) => c.status === 'open')
+  const loads = agents.map((agent) => ({ agent, used: capacityUsed(agent.id, live, now, ctx.config.wrapUpCapacity) }))
+  const waiting = live.filter((c) => c.status === 'open')
   return { loads, waiting }
 }
 

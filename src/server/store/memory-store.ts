@@ -144,8 +144,8 @@ export class MemoryStore implements Store {
     return out
   }
 
-  async liveAssigned(agentId: string): Promise<Conversation[]> {
-    return [...(this.byHolder.get(agentId) ?? [])].map((id) => (this.entries.get(id) as Entry).conversation)
+  async liveAssigned(agentIds: readonly string[]): Promise<Conversation[]> {
+    return [...new Set(agentIds)].flatMap((agentId) => [...(this.byHolder.get(agentId) ?? [])].map((id) => (this.entries.get(id) as Entry).conversation))
   }
 
   async liveConversationOf(sub: string): Promise<string | undefined> {

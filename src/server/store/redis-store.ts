@@ -301,14 +301,18 @@ export class RedisStore implements Store {
     return out
   }
 
-  async liveAssigned(agentId: string): Promise<Conversation[]> {
-    const lists = await Promise.all(this.shardPrefixes.map((shard) => this.client.sMembers(this.key.heldFor(shard, agentId))))
+  async liveAssigned(agentIds: readonly string[]): Promise<Conversation[]> {
+    const agents = new Set(agentIds)
+    if (agents.size === 0) return []
+    // Every agent's index of one shard is in the shard's slot: one SUNION per shard for them all.
+    const lists = await Promise.all(this.shardPrefixes.map((shard) => this.client.sUnion([...agents].map((id) => this.key.heldFor(shard, id)))))
     const ids = lists.flat()
     if (ids.length === 0) return []
     const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
     return raws.flatMap((raw) => {
       const c = raw ? (JSON.parse(raw) as Conversation) : undefined
-      return c && heldFor(c) === agentId ? [c] : []
+      const holder = c && heldFor(c)
+      return c && holder !== undefined && agents.has(holder) ? [c] : []
     })
   }
 

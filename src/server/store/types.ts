@@ -101,12 +101,13 @@ export interface Store {
    */
   queueRanks(ids: readonly string[]): Promise<Map<string, number>>
   /**
-   * What routing needs of one agent, from an index kept with the record: its Active and Wrap-up
-   * conversations (its capacity in use is derived from them) and the Open ones that wait for it
-   * alone (`preferredAgentId` set to it, affinity not lapsed). Closed history is not read.
-   * @example const used = capacityUsed('a1', await store.liveAssigned('a1'), now, policy)
+   * What routing needs of agents, from an index kept with the record: the Active and Wrap-up
+   * conversations of each of `agentIds` (capacity in use is derived from them) and the Open ones
+   * that wait for one of them alone (`preferredAgentId` set to it, affinity not lapsed), in any
+   * order. Closed history is not read. One call for many agents reads each shard once.
+   * @example const used = capacityUsed('a1', await store.liveAssigned(['a1']), now, policy)
    */
-  liveAssigned(agentId: string): Promise<Conversation[]>
+  liveAssigned(agentIds: readonly string[]): Promise<Conversation[]>
   /** How many conversations are in each state, without reading them (metrics scrape it often). */
   countByStatus(): Promise<Record<ConversationStatus, number>>
   /**

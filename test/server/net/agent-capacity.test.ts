@@ -16,8 +16,8 @@ class DistantStore extends MemoryStore {
     return read
   }
 
-  override async liveAssigned(agentId: string): ReturnType<MemoryStore['liveAssigned']> {
-    const read = await super.liveAssigned(agentId)
+  override async liveAssigned(agentIds: readonly string[]): ReturnType<MemoryStore['liveAssigned']> {
+    const read = await super.liveAssigned(agentIds)
     await new Promise((resolve) => setTimeout(resolve, 30))
     return read
   }

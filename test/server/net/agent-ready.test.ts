@@ -12,8 +12,8 @@ import { agent, customer, Raw, waitFor } from '../../helpers/raw.js'
 class PausingStore extends MemoryStore {
   afterAssignedRead: (() => Promise<void>) | undefined
 
-  override async liveAssigned(agentId: string): ReturnType<MemoryStore['liveAssigned']> {
-    const read = await super.liveAssigned(agentId)
+  override async liveAssigned(agentIds: readonly string[]): ReturnType<MemoryStore['liveAssigned']> {
+    const read = await super.liveAssigned(agentIds)
     const pause = this.afterAssignedRead
     if (pause) {
       this.afterAssignedRead = undefined
