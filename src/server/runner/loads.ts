@@ -4,7 +4,7 @@
  * Nothing read grows with the number of conversations stored (closed history, other agents' chats
  * beyond their capacity): agents, their few live chats, the queue's head.
  */
-import { OFFER_WINDOW, capacityUsed, hasRoom, headSuffices, waitsFor, type AgentLoad } from '../engine/routing.js'
+import { OFFER_WINDOW, capacityUsed, hasRoom, headSuffices, offerWindow, waitsFor, type AgentLoad } from '../engine/routing.js'
 import type { Conversation } from '../engine/types.js'
 import type { ServerContext } from '../net/context.js'
 
@@ -46,7 +46,9 @@ export async function routingView(
   const withRoom = agentIds.filter((id) => loads.some((l) => l.agent.id === id && hasRoom(l)))
   let head: Conversation[] = []
   if (withRoom.length > 0) {
-    for (let limit = window; ; limit *= 2) {
+    // The first read is as long as the largest window of those agents: skips make it longer.
+    const first = Math.max(...loads.filter((l) => withRoom.includes(l.agent.id)).map((l) => offerWindow(l, window)))
+    for (let limit = first; ; limit *= 2) {
       head = await ctx.store.queue(limit)
       if (head.length < limit || headSuffices(head, loads, withRoom, window)) break
     }

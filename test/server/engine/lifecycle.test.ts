@@ -121,7 +121,7 @@ describe('routing', () => {
     expect(Object.fromEntries(offers)).toEqual({ a1: ['early', 'late'], a4: ['early', 'late'] })
   })
 
-  test('each agent is offered the oldest OFFER_WINDOW of the queue, and besides them every chat waiting for it alone', () => {
+  test('each agent is offered the oldest OFFER_WINDOW of the queue (or its free capacity, if more), and besides them every chat waiting for it alone', () => {
     const queue = Array.from({ length: OFFER_WINDOW + 5 }, (_, i) => opened(i, `q${i}`))
     const late = { ...opened(1_000, 'late'), preferredAgentId: 'a1' }
     const offers = computeOffers([late, ...queue], [load(agent('a1', 1), 0), load(agent('a2', 1), 0)])
@@ -129,6 +129,8 @@ describe('routing', () => {
     expect(offers.get('a1')).toEqual([...oldest, 'late'])
     expect(offers.get('a2')).toEqual(oldest)
     expect(computeOffers(queue, [load(agent('a1', 1), 0)], 2).get('a1')).toEqual(['q0', 'q1'])
+    // An agent free to take more than the window at once is offered that many.
+    expect(computeOffers(queue, [load(agent('a1', 30), 7)]).get('a1')).toEqual(queue.slice(0, 23).map((c) => c.id))
   })
 
   test('a preferred agent gets it alone while online with room, otherwise everyone does', () => {
