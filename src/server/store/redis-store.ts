@@ -14,6 +14,7 @@ import type { ServerLogger } from '../logger.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { connectRedis, type RedisClient } from './redis-connect.js'
 import { guarded } from './redis-errors.js'
+import { mergeQueues, queueMember, routingMoves } from './redis-queue.js'
 import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
@@ -46,22 +47,6 @@ function shardIndex(id: string, shards: number): number {
 }
 
 type Client = RedisClient
-
-/**
- * A conversation's member in its shard's queue: its creation time, fixed width, then its id. Members
- * of one score sort by their bytes, so ties on `statusAt` go by `createdAt` as `queueOrder` has it;
- * neither part ever changes, so every write can name the member without reading it.
- */
-function queueMember(conversation: Conversation): string {
-  return `${String(Math.max(0, Math.trunc(conversation.createdAt))).padStart(16, '0')}:${conversation.id}`
-}
-
-/** The ids of the shards' queues (each in order) merged into the one routing order. */
-function mergeQueues(perShard: ReadonlyArray<ReadonlyArray<{ value: string; score: number }>>): string[] {
-  return perShard.flat()
-    .sort((a, b) => a.score - b.score || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-    .map((entry) => entry.value.slice(17))
-}
 
 /** How long a lock lives if its holder dies, and how often a waiter tries (about 5 ms apart). */
 const LOCK_MS = 5_000
@@ -257,24 +242,9 @@ export class RedisStore implements Store {
       next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
       String(next.createdAt),
       queueMember(next),
-      this.routingMoves(before, next),
+      routingMoves(before, next),
     ]
     return (await COMMIT_CONVERSATION.run(this.client, keys, args)) === 1 ? result : undefined
-  }
-
-  /**
-   * ARGV 12 of the commit: two flags, '1' or '0' (leaves its agent's index, enters one), ':', then
-   * what the queue does: '' nothing, '-' it leaves, else its score (it enters or moves).
-   */
-  private routingMoves(before: Conversation | undefined, next: Conversation): string {
-    const from = before && heldFor(before)
-    const to = heldFor(next)
-    const flags = (from !== undefined && from !== to ? '1' : '0') + (to !== undefined && from !== to ? '1' : '0')
-    const wasOpen = before?.status === 'open'
-    const queue = next.status === 'open'
-      ? (wasOpen && before.statusAt === next.statusAt ? '' : String(next.statusAt))
-      : wasOpen ? '-' : ''
-    return `${flags}:${queue}`
   }
 
   async queue(limit: number): Promise<Conversation[]> {
