@@ -13,7 +13,6 @@ import { startProxy, type Proxy } from '../helpers/proxy.js'
 import { seeded, seedFromEnv } from '../helpers/random.js'
 import type { Conversation } from '../../src/server/engine/types.js'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
-import type { ConversationFilter } from '../../src/server/store/types.js'
 import { startServer, type StartedServer } from '../helpers/server.js'
 import { mapStorage, waitFor } from '../client/helpers.js'
 
@@ -34,14 +33,14 @@ class SlowReadyStore extends MemoryStore {
     this.release?.()
     this.held = this.release = undefined
   }
-  override async listConversations(filter: ConversationFilter = {}): Promise<Conversation[]> {
-    const held = filter.agentId !== undefined ? this.held : undefined
+  override async liveAssigned(agentIds: readonly string[]): Promise<Conversation[]> {
+    const held = this.held
     if (held) {
       this.waiting += 1
       await held
       this.waiting -= 1
     }
-    return super.listConversations(filter)
+    return super.liveAssigned(agentIds)
   }
 }
 

@@ -142,6 +142,20 @@ describe('Redis store keys', () => {
     expect(inside).toBeGreaterThan(20)
   })
 
+  it('the commit keeps the shard\'s queue and the agent\'s live index with the record, in the record\'s slot', async () => {
+    const shard = store.shardOf('r1')
+    const queued = async () => (await admin.zRangeWithScores(`${shard}q`, 0, -1)).filter((e) => e.value.endsWith(':r1'))
+    await store.create(createConversation({ id: 'r1', widgetId: 'w', customer: {}, tokenHash: 'h' }, { id: 'k', tabId: 't' }, 1_000))
+    expect(await queued()).toEqual([{ value: '0000000000001000:r1', score: 1_000 }])
+    await store.transact('r1', (c) => ({ conversation: { ...c, status: 'active', statusAt: 2_000, agent: { id: 'a1', name: 'Ana' } }, drafts: [] }))
+    expect(await queued()).toEqual([])
+    expect(await admin.sMembers(`${shard}ga:a1`)).toEqual(['r1'])
+    await store.transact('r1', (c) => ({ conversation: { ...c, status: 'closed', statusAt: 3_000 }, drafts: [] }))
+    expect(await admin.sMembers(`${shard}ga:a1`)).toEqual([])
+    // The agent's history set still names it: the live index is apart from it.
+    expect(await admin.sMembers(`${shard}g:a1`)).toEqual(['r1'])
+  })
+
   it('spreads conversations and their deadlines over the shards: no single deadline key holds them all', async () => {
     for (let i = 0; i < 64; i++) await store.setDeadlines(`spread${i}`, [{ conversationId: `spread${i}`, kind: 'grace', at: 10 ** 12 + i }])
     const keys = await admin.keys('scripts:*dl')

@@ -311,4 +311,66 @@ describe.each(['memory', 'redis', 'redis-cluster'] as const)('%s store', (kind) 
     expect((await b.conversationsOf('lee', 10)).map((c) => c.id)).toEqual(['h3', 'h1'])
     expect(await b.conversationsOf('nobody', 10)).toEqual([])
   })
+
+  it('keeps the queue oldest first (statusAt, then createdAt) in the write itself, seen from another handle', async () => {
+    const [store, other] = await pair(kind)
+    await store.create(open('q-late', 3_000))
+    await store.create(open('q-early', 1_000))
+    // Same statusAt as q-tie-b, created earlier: ahead of it.
+    await store.create({ ...open('q-tie-b', 2_000), conversation: { ...open('q-tie-b', 2_000).conversation, createdAt: 1_500 } })
+    await store.create({ ...open('q-tie-a', 2_000), conversation: { ...open('q-tie-a', 2_000).conversation, createdAt: 1_200 } })
+    const ids = async (limit: number) => (await other.queue(limit)).map((c) => c.id)
+    expect(await ids(10)).toEqual(['q-early', 'q-tie-a', 'q-tie-b', 'q-late'])
+    expect(await ids(2)).toEqual(['q-early', 'q-tie-a'])
+    expect(await ids(0)).toEqual([])
+    expect(Object.fromEntries(await other.queueRanks(['q-late', 'q-early', 'missing']))).toEqual({ 'q-early': 1, 'q-late': 4 })
+
+    // Accepted: out of the queue. Back in it (a transfer): at the end, from its new statusAt.
+    await store.transact('q-early', (c) => ({ conversation: { ...c, status: 'active', statusAt: 4_000, agent: { id: 'a1', name: 'Ana' } }, drafts: [] }))
+    expect(await ids(10)).toEqual(['q-tie-a', 'q-tie-b', 'q-late'])
+    expect(Object.fromEntries(await other.queueRanks(['q-early', 'q-late']))).toEqual({ 'q-late': 3 })
+    await store.transact('q-early', (c) => {
+      const back: Conversation = { ...c, status: 'open', statusAt: 5_000 }
+      delete back.agent
+      return { conversation: back, drafts: [] }
+    })
+    // A write that leaves status and statusAt alone leaves its place alone.
+    await store.transact('q-tie-a', (c) => ({ conversation: { ...c, lastHeardAt: 9_000 }, drafts: [] }))
+    expect(await ids(10)).toEqual(['q-tie-a', 'q-tie-b', 'q-late', 'q-early'])
+    await store.transact('q-tie-b', (c) => ({ conversation: { ...c, status: 'closed', statusAt: 6_000 }, drafts: [] }))
+    expect(await ids(10)).toEqual(['q-tie-a', 'q-late', 'q-early'])
+    expect((await other.queue(1))[0]).toEqual(await store.get('q-tie-a'))
+  })
+
+  it('indexes an agent\'s live conversations (Active, Wrap-up, Open waiting for it alone), never its closed ones', async () => {
+    const [store, other] = await pair(kind)
+    const ana = { id: 'a1', name: 'Ana' }
+    const to = (status: Conversation['status'], extra: Partial<Conversation> = {}) => (c: Conversation): Step => ({ conversation: { ...c, status, ...extra }, drafts: [] })
+    const live = async (agentId: string) => (await other.liveAssigned([agentId])).map((c) => c.id).sort()
+    for (const id of ['g1', 'g2', 'g3', 'g4']) await store.create(open(id))
+    expect(await live('a1')).toEqual([])
+    await store.transact('g1', to('active', { agent: ana }))
+    await store.transact('g2', to('active', { agent: ana }))
+    await store.transact('g2', to('wrap-up'))
+    await store.transact('g3', to('active', { agent: ana }))
+    await store.transact('g3', to('closed'))
+    await store.transact('g4', to('open', { preferredAgentId: 'a1', affinitySince: 1_000 }))
+    expect(await live('a1')).toEqual(['g1', 'g2', 'g4'])
+    expect(await live('a2')).toEqual([])
+    expect((await other.liveAssigned(['a1', 'a2'])).find((c) => c.id === 'g2')).toEqual(await store.get('g2'))
+    // The preference lapses: no longer waiting for a1 alone. Transferred to a2: in a2's index.
+    await store.transact('g4', to('open', { affinityLapsed: true }))
+    await store.transact('g1', (c) => {
+      const moved: Conversation = { ...c, status: 'open', preferredAgentId: 'a2' }
+      delete moved.agent
+      return { conversation: moved, drafts: [] }
+    })
+    expect(await live('a1')).toEqual(['g2'])
+    expect(await live('a2')).toEqual(['g1'])
+    expect((await other.liveAssigned(['a1', 'a2', 'a3'])).map((c) => c.id).sort()).toEqual(['g1', 'g2'])
+    expect(await other.liveAssigned([])).toEqual([])
+    await store.transact('g2', to('closed'))
+    expect(await store.removeClosed('g2')).toBe(true)
+    expect(await live('a1')).toEqual([])
+  })
 })

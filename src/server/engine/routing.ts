@@ -56,23 +56,92 @@ export function eligibleAgents(conv: Conversation, loads: readonly AgentLoad[]):
 }
 
 /**
+ * How many conversations one agent is offered at least, oldest first, besides those that wait for it
+ * alone; more when its free capacity is larger (see {@link offerWindow}). A console picks among the
+ * oldest; the rest of a long queue is not something one agent can act on, and a window keeps a
+ * routing step from reading the whole queue. An agent may still accept any conversation it is
+ * eligible for (agent-actions.ts), offered or not.
+ */
+export const OFFER_WINDOW = 20
+
+/**
+ * How many conversations `load`'s agent is offered besides those waiting for it alone: `window`, or
+ * its free capacity when larger (it could take that many at once).
+ * @example offerWindow({ agent: { capacity: 50 } as AgentRecord, used: 5 }, 20) // 45
+ */
+export function offerWindow(load: AgentLoad, window = OFFER_WINDOW): number {
+  return Math.max(window, load.agent.capacity - load.used)
+}
+
+/**
+ * True when `conv` waits for `agentId` alone: preferred (affinity or a transfer to it) and not
+ * lapsed. Such a conversation is offered to that agent whatever its place in the queue.
+ */
+export function waitsFor(conv: Conversation, agentId: string): boolean {
+  return conv.status === 'open' && conv.preferredAgentId === agentId && !conv.affinityLapsed
+}
+
+/**
+ * The agent whose index holds `conv` (store `liveAssigned`): its agent while Active or Wrap-up,
+ * the agent it waits for alone while Open, otherwise none.
+ */
+export function heldFor(conv: Conversation): string | undefined {
+  if (conv.status === 'active' || conv.status === 'wrap-up') return conv.agent?.id
+  if (conv.status === 'open' && conv.preferredAgentId !== undefined && !conv.affinityLapsed) return conv.preferredAgentId
+  return undefined
+}
+
+/**
  * Offers per agent: open conversations, oldest in the queue first, each offered to all eligible
- * agents (the first `accept` wins).
+ * agents (the first `accept` wins); to each agent every conversation waiting for it alone and at
+ * most {@link offerWindow} others.
  * @example computeOffers(openConversations, loads).get('a1') // ['c1', 'c2']
  */
 export function computeOffers(
   open: readonly Conversation[],
   loads: readonly AgentLoad[],
+  window = OFFER_WINDOW,
 ): Map<string, string[]> {
   const offers = new Map<string, string[]>()
+  const others = new Map<string, number>()
+  const windows = new Map(loads.map((l) => [l.agent.id, offerWindow(l, window)]))
   for (const conv of queueOrder(open)) {
     for (const agentId of eligibleAgents(conv, loads)) {
+      if (!waitsFor(conv, agentId)) {
+        const n = others.get(agentId) ?? 0
+        if (n >= (windows.get(agentId) ?? window)) continue
+        others.set(agentId, n + 1)
+      }
       const list = offers.get(agentId) ?? []
       list.push(conv.id)
       offers.set(agentId, list)
     }
   }
   return offers
+}
+
+/**
+ * True when `head`, the oldest conversations of the queue, decides the offers of every agent of
+ * `agentIds` as the whole queue would: each has room for none, or its {@link offerWindow} of
+ * conversations of the head that do not wait for it alone (those come from the agent's index, wherever they are).
+ * Otherwise the caller reads a longer head (unless it holds the whole queue).
+ */
+export function headSuffices(
+  head: readonly Conversation[],
+  loads: readonly AgentLoad[],
+  agentIds: readonly string[],
+  window = OFFER_WINDOW,
+): boolean {
+  const counts = new Map<string, number>()
+  for (const conv of head) {
+    for (const agentId of eligibleAgents(conv, loads)) {
+      if (!waitsFor(conv, agentId)) counts.set(agentId, (counts.get(agentId) ?? 0) + 1)
+    }
+  }
+  return agentIds.every((id) => {
+    const load = loads.find((l) => l.agent.id === id)
+    return !load || !hasRoom(load) || (counts.get(id) ?? 0) >= offerWindow(load, window)
+  })
 }
 
 /**

@@ -15,12 +15,12 @@ import {
 import { parseAgentFrame, type ParseResult } from '../../protocol/validate.js'
 import { presenceOf } from '../engine/presence.js'
 import { acceptRefusal, acceptStep, agentCloseStep, agentEndStep, agentMessageStep, isOwnedBy } from '../engine/agent-actions.js'
-import { eligibleAgents } from '../engine/routing.js'
+import { computeOffers } from '../engine/routing.js'
 import type { Conversation } from '../engine/types.js'
 import { findAgent, isAdmin, type AgentIdentity } from './agent-auth.js'
 import { agentSummaries, handleNote, handleTransfer, SUPERVISOR } from './agent-workspace.js'
 import { agentBackEverywhere, agentGoneEverywhere } from '../runner/agent-presence.js'
-import { currentLoads } from '../runner/loads.js'
+import { currentLoads, routingView } from '../runner/loads.js'
 import { Connection, type Side } from './connection.js'
 import { skipsAhead, unsent } from './delivery.js'
 import type { AgentPeer } from './peers.js'
@@ -176,10 +176,12 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
 
   private async sendReady(agent: AgentIdentity): Promise<void> {
     const { store, config } = this.ctx
-    const assigned = await store.listConversations({ agentId: agent.id, statuses: ['active', 'wrap-up'] })
+    const assigned = (await store.liveAssigned([agent.id])).filter((c) => c.status !== 'open')
     const conversations = await Promise.all(assigned.map((c) => snapshotOf(c, store, config, this.ctx.now())))
-    const { loads, open } = await currentLoads(this.ctx)
-    const offered = open.filter((c) => eligibleAgents(c, loads).includes(agent.id)).sort((a, b) => a.statusAt - b.statusAt)
+    // The offers routing makes, from the same reads (the queue's head, not every open chat).
+    const { loads, open } = await routingView(this.ctx, [agent.id])
+    const byId = new Map(open.map((c) => [c.id, c]))
+    const offered = (computeOffers(open, loads).get(agent.id) ?? []).flatMap((id) => byId.get(id) ?? [])
     const offers = await Promise.all(offered.map((c) => snapshotOf(c, store, config, this.ctx.now())))
     for (const s of [...conversations, ...offers]) this.follow(s.id, s.transcript.at(-1)?.seq ?? 0, s.notes)
     for (const s of offers) this.offered.add(s.id)
@@ -350,7 +352,7 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     try {
       const assigned = this.supervisor
         ? await this.ctx.store.listConversations({ statuses: ['open', 'active', 'wrap-up'] })
-        : await this.ctx.store.listConversations({ agentId: agent.id })
+        : await this.followed(agent.id)
       for (const conv of assigned) {
         if (conv.status !== 'closed' && this.sentSeq.has(conv.id)) this.send({ type: 'presence', presence: presenceOf(conv, this.ctx.config, this.ctx.now()) })
       }
@@ -362,6 +364,17 @@ export class AgentSocket extends Connection<ServerToAgentFrame, AgentFrame> impl
     } catch (error) {
       this.ctx.events.emit('error', { error, context: 'agent:resync' })
     }
+  }
+
+  /**
+   * An agent's live conversations and those this console follows that are no longer (closed, or
+   * taken back, while the fan-out was down): what a resync reads again, never the agent's history.
+   */
+  private async followed(agentId: string): Promise<Conversation[]> {
+    const live = (await this.ctx.store.liveAssigned([agentId])).filter((c) => c.agent?.id === agentId)
+    const known = new Set(live.map((c) => c.id))
+    const others = await Promise.all([...this.sentSeq.keys()].filter((id) => !known.has(id)).map((id) => this.ctx.store.get(id)))
+    return [...live, ...others.filter((c): c is Conversation => c !== undefined && c.agent?.id === agentId)]
   }
 
   private async catchUp(conversationId: string, sent: number): Promise<void> {

@@ -40,6 +40,11 @@ export class Registry<T extends object> {
     return true
   }
 
+  /** Every key with a connection. */
+  keys(): string[] {
+    return [...this.byKey.keys()]
+  }
+
   /** Every connection, under any key. */
   all(): T[] {
     return [...this.byKey.values()].flat() as T[]

@@ -1,11 +1,10 @@
 /**
- * Tells each local customer whose conversation is open its place in the queue (the routing order)
- * and the estimated wait, with a `queue` frame whenever either changes. Runs after every routing
- * change (a new chat, an accept, a chat leaving the queue: also those of other processes, through
- * the store's `routing` fan-out) and when a customer connection attaches. Accept times are the ones
- * this process saw.
+ * Tells each local customer whose conversation is open its place in the queue (the routing order,
+ * read from the store's queue index) and the estimated wait, with a `queue` frame whenever either
+ * changes. Runs after every routing change (a new chat, an accept, a chat leaving the queue: also
+ * those of other processes, through the store's `routing` fan-out) and when a customer connection
+ * attaches. Accept times are the ones this process saw.
  */
-import { queueOrder } from '../engine/routing.js'
 import { RECENT_ACCEPTS, estimateWaitMs } from '../engine/queue-estimate.js'
 import type { TransitionEvent } from '../engine/events.js'
 import type { ServerContext } from '../net/context.js'
@@ -45,18 +44,18 @@ export class QueueNotifier {
   }
 
   private async run(): Promise<void> {
-    const open = queueOrder(await this.ctx.store.listConversations({ statuses: ['open'] }))
+    // The places of this process's customers only, from the queue's index (no record is read).
+    const ranks = await this.ctx.store.queueRanks(this.ctx.hub.customers.keys())
     const now = this.ctx.now()
-    open.forEach((conv, index) => {
-      const position = index + 1
+    for (const [id, position] of ranks) {
       const waitMs = estimateWaitMs(position, this.accepts, now)
       const frame = waitMs === undefined ? { type: 'queue' as const, position } : { type: 'queue' as const, position, waitMs }
-      const key = `${conv.id}:${position}:${waitMs ?? ''}`
-      for (const conn of this.ctx.hub.customers.get(conv.id)) {
+      const key = `${id}:${position}:${waitMs ?? ''}`
+      for (const conn of this.ctx.hub.customers.get(id)) {
         if (this.sent.get(conn) === key) continue
         this.sent.set(conn, key)
         conn.send(frame)
       }
-    })
+    }
   }
 }

@@ -8,7 +8,7 @@ import type { AgentPeer } from '../net/peers.js'
 import type { ServerContext } from '../net/context.js'
 import { snapshotOf } from '../net/snapshot.js'
 import { agentSummaries } from '../net/agent-workspace.js'
-import { currentLoads } from './loads.js'
+import { routingView } from './loads.js'
 
 /**
  * Recomputes offers; runs are serialised and coalesced (a request during a run causes one more run).
@@ -48,7 +48,7 @@ export class RoutingRunner {
     const agents = this.ctx.hub.allAgents().filter((a) => a.agent !== undefined)
     const supervisors = [...this.ctx.hub.supervisors].filter((a) => a.agent !== undefined)
     if (agents.length === 0 && supervisors.length === 0) return
-    const { loads, open } = await currentLoads(this.ctx)
+    const { loads, open } = await routingView(this.ctx, agents.flatMap((a) => (a.agent ? [a.agent.id] : [])))
     // Load and presence of every agent, for transfer pickers and supervisors (sent when it changed).
     const summaries = agentSummaries(this.ctx, loads)
     for (const conn of [...agents, ...supervisors]) conn.agentsChanged(summaries)

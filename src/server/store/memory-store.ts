@@ -4,8 +4,10 @@
  */
 import type { ConversationStatus, NoteItem, TranscriptItem } from '../../protocol/frames.js'
 import type { AgentRecord, Conversation, Deadline, Step } from '../engine/types.js'
+import { heldFor } from '../engine/routing.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { DeadlineHeap } from './deadline-heap.js'
+import { QueueIndex } from './queue-index.js'
 import { MemoryWebhookOutbox } from './memory-webhook-outbox.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
 import { topicsOf } from './topics.js'
@@ -44,6 +46,10 @@ export class MemoryStore implements Store {
    */
   private readonly byStatus: Record<ConversationStatus, Set<string>> = { open: new Set(), active: new Set(), 'wrap-up': new Set(), closed: new Set() }
   private readonly deadlines = new DeadlineHeap()
+  /** Open conversations in the routing order: a routing step reads its head. */
+  private readonly queueIndex = new QueueIndex()
+  /** Conversation ids by the agent whose index holds them (engine/routing.ts `heldFor`). */
+  private readonly byHolder = new Map<string, Set<string>>()
   private readonly agents = new Map<string, AgentRecord>()
   /** Each listener with the topics it follows (servers sharing this store in one process each have one). */
   private readonly listeners = new Map<(message: BusMessage) => void, Set<Topic>>()
@@ -68,6 +74,7 @@ export class MemoryStore implements Store {
     const sub = result.conversation.customer.sub
     if (sub !== undefined) this.bySub.set(sub, (this.bySub.get(sub) ?? new Set()).add(id))
     this.indexLive(result.conversation)
+    this.indexRouting(undefined, result.conversation)
     return result
   }
 
@@ -86,6 +93,7 @@ export class MemoryStore implements Store {
       this.byStatus[result.conversation.status].add(id)
       this.indexLive(result.conversation)
     }
+    this.indexRouting(result.previous, result.conversation)
     return result
   }
 
@@ -108,6 +116,40 @@ export class MemoryStore implements Store {
     if (sub === undefined) return
     if (conversation.status === 'open' || conversation.status === 'active') this.liveBySub.set(sub, conversation.id)
     else if (this.liveBySub.get(sub) === conversation.id) this.liveBySub.delete(sub)
+  }
+
+  /** Keeps the queue and the agents' indexes in step with the record (same synchronous section). */
+  private indexRouting(previous: Conversation | undefined, conversation: Conversation): void {
+    const placed = previous?.status === 'open' && conversation.status === 'open' && previous.statusAt === conversation.statusAt
+    if (!placed && previous?.status === 'open') this.queueIndex.remove(previous)
+    if (!placed && conversation.status === 'open') this.queueIndex.add(conversation)
+    const before = previous && heldFor(previous)
+    const after = heldFor(conversation)
+    if (before === after) return
+    if (before !== undefined) {
+      const set = this.byHolder.get(before)
+      set?.delete(conversation.id)
+      if (set?.size === 0) this.byHolder.delete(before)
+    }
+    if (after !== undefined) this.byHolder.set(after, (this.byHolder.get(after) ?? new Set()).add(conversation.id))
+  }
+
+  async queue(limit: number): Promise<Conversation[]> {
+    return this.queueIndex.head(limit).map((id) => (this.entries.get(id) as Entry).conversation)
+  }
+
+  async queueRanks(ids: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    for (const id of ids) {
+      const conversation = this.entries.get(id)?.conversation
+      const rank = conversation?.status === 'open' ? this.queueIndex.rank(conversation) : undefined
+      if (rank !== undefined) out.set(id, rank + 1)
+    }
+    return out
+  }
+
+  async liveAssigned(agentIds: readonly string[]): Promise<Conversation[]> {
+    return [...new Set(agentIds)].flatMap((agentId) => [...(this.byHolder.get(agentId) ?? [])].map((id) => (this.entries.get(id) as Entry).conversation))
   }
 
   async liveConversationOf(sub: string): Promise<string | undefined> {

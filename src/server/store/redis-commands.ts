@@ -31,6 +31,7 @@ export interface StoreCommands extends ScriptClient {
   zCard(key: string): Promise<number>
   sMembers(key: string): Promise<string[]>
   sCard(key: string): Promise<number>
+  sUnion(keys: string[]): Promise<string[]>
   sPublish(channel: string, message: string): Promise<number>
   multi(): StoreMulti
 }

@@ -46,10 +46,14 @@ export class Script {
  * data]), 8 every deadline member the conversation can have (JSON array).
  * Signed customer identity: KEYS 11 the customer's live-conversation key, 12 its conversations
  * (sorted by creation); ARGV 9 '' (no `sub`), 'live' or 'ended', 10 the creation time.
- * KEYS 13-15 and ARGV 11-12 are kept for the routing indexes. Client-id dedup: ARGV 13 the client
- * ids of the new messages (JSON array; '' when none), looked up in KEYS 4. Fan-out: ARGV 14 the
- * change's message ('' for none), published with SPUBLISH to KEYS 16, the conversation's sharded
- * channel (in its shard: a cluster runs it on the node of the keys).
+ * Routing: KEYS 13 the shard's queue (sorted set, score `statusAt`), 14 the index of the agent that
+ * held it (engine/routing.ts `heldFor`), 15 of the agent that holds it now; ARGV 11 its member in
+ * the queue, 12 two flags, '1' or '0' (leaves the agent index, enters one), ':', then '' (queue
+ * untouched), '-' (leaves the queue) or the score it enters or moves to. A closed conversation is
+ * in neither, so REMOVE_CONVERSATION has nothing of them to clear.
+ * Client-id dedup: ARGV 13 the client ids of the new messages (JSON array; '' when none), looked up
+ * in KEYS 4. Fan-out: ARGV 14 the change's message ('' for none), published with SPUBLISH to KEYS
+ * 16, the conversation's sharded channel (in its shard: a cluster runs it on the node of the keys).
  */
 export const COMMIT_CONVERSATION = new Script(`
 local rev = redis.call('GET', KEYS[2]) or '0'
@@ -62,9 +66,9 @@ if ARGV[13] ~= nil and ARGV[13] ~= '' then
   local ids = cjson.decode(ARGV[13])
   local acks = redis.call('HMGET', KEYS[4], unpack(ids))
   local known = {}
-  for i, ack in ipairs(ids) do
+  for i, clientId in ipairs(ids) do
     if acks[i] then
-      table.insert(known, ack)
+      table.insert(known, clientId)
       table.insert(known, acks[i])
     end
   end
@@ -95,6 +99,15 @@ if ARGV[9] == 'live' then
   redis.call('ZADD', KEYS[12], ARGV[10], id)
 elseif ARGV[9] == 'ended' and redis.call('GET', KEYS[11]) == id then
   redis.call('DEL', KEYS[11])
+end
+local moves = ARGV[12]
+if string.sub(moves, 1, 1) == '1' then redis.call('SREM', KEYS[14], id) end
+if string.sub(moves, 2, 2) == '1' then redis.call('SADD', KEYS[15], id) end
+local queue = string.sub(moves, 4)
+if queue == '-' then
+  redis.call('ZREM', KEYS[13], ARGV[11])
+elseif queue ~= '' then
+  redis.call('ZADD', KEYS[13], queue, ARGV[11])
 end
 if ARGV[14] ~= nil and ARGV[14] ~= '' then redis.call('SPUBLISH', KEYS[16], ARGV[14]) end
 return 1

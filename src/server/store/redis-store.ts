@@ -10,12 +10,14 @@
 import { randomUUID } from 'node:crypto'
 import type { ConversationStatus, NoteItem, TranscriptItem } from '../../protocol/frames.js'
 import { DEADLINE_KINDS, type AgentRecord, type Conversation, type Deadline, type Step } from '../engine/types.js'
+import { heldFor } from '../engine/routing.js'
 import type { ServerLogger } from '../logger.js'
 import { applyDrafts, NO_ACKS } from './apply-drafts.js'
 import { connectRedisCluster } from './redis-cluster-connect.js'
 import type { BusSubscriber, Closable, StoreCommands } from './redis-commands.js'
 import { CLUSTER_SCHEME, connectRedis } from './redis-connect.js'
 import { guarded } from './redis-errors.js'
+import { mergeQueues, queueMember, routingMoves } from './redis-queue.js'
 import { ADD_NOTE, CLAIM_DUE, COMMIT_AGENT, COMMIT_CONVERSATION, RELEASE_LOCK, REMOVE_CONVERSATION } from './redis-scripts.js'
 import { StoreUnavailableError } from './unavailable.js'
 import { RedisWebhookOutbox } from './redis-webhook-outbox.js'
@@ -122,6 +124,10 @@ export class RedisStore implements Store {
     status: (shard: string, status: string) => `${shard}s:${status}`,
     agentConversations: (shard: string, agentId: string) => `${shard}g:${agentId}`,
     deadlines: (shard: string) => `${shard}dl`,
+    // Routing: open conversations of the shard in the routing order (score `statusAt`, member
+    // `queueMember`); the live conversations of one agent (engine/routing.ts `heldFor`).
+    queue: (shard: string) => `${shard}q`,
+    heldFor: (shard: string, agentId: string) => `${shard}ga:${agentId}`,
     deadlineData: (shard: string) => `${shard}dd`,
     agent: (id: string) => `${this.prefix}{agents}:ag:${id}`,
     agentRevision: (id: string) => `${this.prefix}{agents}:agr:${id}`,
@@ -130,8 +136,6 @@ export class RedisStore implements Store {
     conversationChannel: (id: string) => `${this.shardOf(id)}bus:${id}`,
     agentChannel: (id: string) => `${this.prefix}{ag:${id}}:bus`,
     routingChannel: () => `${this.prefix}bus:routing`,
-    // KEYS 13-15 of the commit script are kept for the routing indexes: names in the shard, unused.
-    reservedKeys: (shard: string) => [`${shard}-13`, `${shard}-14`, `${shard}-15`],
     lock: (name: string) => `${this.prefix}lock:${name}`,
     lease: (processId: string) => `${this.prefix}{leases}:lease:${processId}`,
     renewals: () => `${this.prefix}{leases}:renewed`,
@@ -233,13 +237,16 @@ export class RedisStore implements Store {
       this.key.deadlines(shard),
       this.key.deadlineData(shard),
       ...this.subKeys(next),
+      this.key.queue(shard),
+      this.key.heldFor(shard, (before && heldFor(before)) ?? ''),
+      this.key.heldFor(shard, heldFor(next) ?? ''),
     ]
     // The change's publish to its conversation's channel runs in the script (the channel is in the
     // conversation's shard, so in its slot on a cluster); any other topic is published after.
     const message = announce?.(result)
     const topics = message ? topicsOf(message) : []
     const inScript = topics.includes(conversationTopic(id))
-    if (inScript) keys.push(...this.key.reservedKeys(shard), this.key.conversationChannel(id))
+    if (inScript) keys.push(this.key.conversationChannel(id))
     const args = [
       revision,
       JSON.stringify(next),
@@ -251,9 +258,8 @@ export class RedisStore implements Store {
       JSON.stringify(this.deadlineMembers(id)),
       next.customer.sub === undefined ? '' : next.status === 'open' || next.status === 'active' ? 'live' : 'ended',
       String(next.createdAt),
-      // ARGV 11 and 12 are kept for the routing indexes.
-      '',
-      '',
+      queueMember(next),
+      routingMoves(before, next),
       clientIds.length > 0 ? JSON.stringify(clientIds) : '',
       inScript ? JSON.stringify(message) : '',
     ]
@@ -265,6 +271,45 @@ export class RedisStore implements Store {
       result.announced = true
     }
     return result
+  }
+
+  async queue(limit: number): Promise<Conversation[]> {
+    if (limit <= 0) return []
+    const perShard = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.queue(shard), 0, limit - 1)))
+    const ids = mergeQueues(perShard).slice(0, limit)
+    if (ids.length === 0) return []
+    const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => {
+      const c = raw ? (JSON.parse(raw) as Conversation) : undefined
+      return c?.status === 'open' ? [c] : []
+    })
+  }
+
+  async queueRanks(ids: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    if (ids.length === 0) return out
+    // The index alone (ids and scores, no records), merged as the routing order across shards.
+    const perShard = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.queue(shard), 0, -1)))
+    const wanted = new Set(ids)
+    mergeQueues(perShard).forEach((id, i) => {
+      if (wanted.has(id)) out.set(id, i + 1)
+    })
+    return out
+  }
+
+  async liveAssigned(agentIds: readonly string[]): Promise<Conversation[]> {
+    const agents = new Set(agentIds)
+    if (agents.size === 0) return []
+    // Every agent's index of one shard is in the shard's slot: one SUNION per shard for them all.
+    const lists = await Promise.all(this.shardPrefixes.map((shard) => this.client.sUnion([...agents].map((id) => this.key.heldFor(shard, id)))))
+    const ids = lists.flat()
+    if (ids.length === 0) return []
+    const raws = await this.readMany(ids.map((id) => this.key.conversation(id)))
+    return raws.flatMap((raw) => {
+      const c = raw ? (JSON.parse(raw) as Conversation) : undefined
+      const holder = c && heldFor(c)
+      return c && holder !== undefined && agents.has(holder) ? [c] : []
+    })
   }
 
   /**

@@ -145,6 +145,27 @@ export interface Store {
   /** The ack of an already recorded client message, if any. */
   findAck(conversationId: string, clientId: string): Promise<RecordedAck | undefined>
   listConversations(filter?: ConversationFilter): Promise<Conversation[]>
+  /**
+   * The queue: the `limit` oldest open conversations in the routing order (engine/routing.ts
+   * `queueOrder`: by `statusAt`, then `createdAt`), read from an index kept in the same atomic write
+   * as the record, so a routing step reads the head of the queue and nothing else.
+   * @example const head = await store.queue(20)
+   */
+  queue(limit: number): Promise<Conversation[]>
+  /**
+   * Places in the queue (1 for the oldest) of those of `ids` that are open, by id; the others are
+   * left out. Reads the queue's index, not its records.
+   * @example (await store.queueRanks(['c7'])).get('c7') // 3
+   */
+  queueRanks(ids: readonly string[]): Promise<Map<string, number>>
+  /**
+   * What routing needs of agents, from an index kept with the record: the Active and Wrap-up
+   * conversations of each of `agentIds` (capacity in use is derived from them) and the Open ones
+   * that wait for one of them alone (`preferredAgentId` set to it, affinity not lapsed), in any
+   * order. Closed history is not read. One call for many agents reads each shard once.
+   * @example const used = capacityUsed('a1', await store.liveAssigned(['a1']), now, policy)
+   */
+  liveAssigned(agentIds: readonly string[]): Promise<Conversation[]>
   /** How many conversations are in each state, without reading them (metrics scrape it often). */
   countByStatus(): Promise<Record<ConversationStatus, number>>
   /**

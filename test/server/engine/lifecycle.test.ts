@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { connectionClosed, heard } from '../../../src/server/engine/presence.js'
-import { capacityUsed, computeOffers, unitsUsed, type AgentLoad } from '../../../src/server/engine/routing.js'
+import { capacityUsed, computeOffers, OFFER_WINDOW, unitsUsed, type AgentLoad } from '../../../src/server/engine/routing.js'
 import { deadlinesFor, tick } from '../../../src/server/engine/tick.js'
 import { accept, agentBack, agentGone, canReconnect, customerEnd, reopen, transition } from '../../../src/server/engine/transitions.js'
 import type { AgentRecord, Conversation, WrapUpCapacity } from '../../../src/server/engine/types.js'
@@ -119,6 +119,18 @@ describe('routing', () => {
     const loads = [load(agent('a1', 2), 1), load(agent('a2', 1), 1), load(agent('a3', 3, false), 0), load(agent('a4', 1), 0)]
     const offers = computeOffers([opened(20, 'late'), opened(10, 'early'), active(0, 'taken')], loads)
     expect(Object.fromEntries(offers)).toEqual({ a1: ['early', 'late'], a4: ['early', 'late'] })
+  })
+
+  test('each agent is offered the oldest OFFER_WINDOW of the queue (or its free capacity, if more), and besides them every chat waiting for it alone', () => {
+    const queue = Array.from({ length: OFFER_WINDOW + 5 }, (_, i) => opened(i, `q${i}`))
+    const late = { ...opened(1_000, 'late'), preferredAgentId: 'a1' }
+    const offers = computeOffers([late, ...queue], [load(agent('a1', 1), 0), load(agent('a2', 1), 0)])
+    const oldest = queue.slice(0, OFFER_WINDOW).map((c) => c.id)
+    expect(offers.get('a1')).toEqual([...oldest, 'late'])
+    expect(offers.get('a2')).toEqual(oldest)
+    expect(computeOffers(queue, [load(agent('a1', 1), 0)], 2).get('a1')).toEqual(['q0', 'q1'])
+    // An agent free to take more than the window at once is offered that many.
+    expect(computeOffers(queue, [load(agent('a1', 30), 7)]).get('a1')).toEqual(queue.slice(0, 23).map((c) => c.id))
   })
 
   test('a preferred agent gets it alone while online with room, otherwise everyone does', () => {

@@ -15,6 +15,12 @@ class DistantStore extends MemoryStore {
     await new Promise((resolve) => setTimeout(resolve, 30))
     return read
   }
+
+  override async liveAssigned(agentIds: readonly string[]): ReturnType<MemoryStore['liveAssigned']> {
+    const read = await super.liveAssigned(agentIds)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    return read
+  }
 }
 
 const servers: StartedServer[] = []

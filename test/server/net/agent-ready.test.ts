@@ -4,7 +4,6 @@
  * customer's presence as it is, not as the snapshot caught it.
  */
 import { afterEach, expect, test } from 'vitest'
-import type { ConversationFilter } from '../../../src/server/store/types.js'
 import { MemoryStore } from '../../../src/server/store/memory-store.js'
 import { startServer, type StartedServer } from '../../helpers/server.js'
 import { agent, customer, Raw, waitFor } from '../../helpers/raw.js'
@@ -13,10 +12,10 @@ import { agent, customer, Raw, waitFor } from '../../helpers/raw.js'
 class PausingStore extends MemoryStore {
   afterAssignedRead: (() => Promise<void>) | undefined
 
-  override async listConversations(filter: ConversationFilter = {}): ReturnType<MemoryStore['listConversations']> {
-    const read = await super.listConversations(filter)
+  override async liveAssigned(agentIds: readonly string[]): ReturnType<MemoryStore['liveAssigned']> {
+    const read = await super.liveAssigned(agentIds)
     const pause = this.afterAssignedRead
-    if (pause && filter.agentId !== undefined && filter.statuses?.includes('wrap-up')) {
+    if (pause) {
       this.afterAssignedRead = undefined
       await pause()
     }
