@@ -127,7 +127,8 @@ describe('Redis store on a cluster', () => {
     const store = await createRedisStore(cluster.url, { prefix: 'outage:', logger })
     try {
       const heard: BusMessage[] = []
-      store.subscribe((m) => heard.push(m))
+      // The fan-out is sharded pub/sub: the routing channel's master holds this process's subscription.
+      await store.subscribe((m) => heard.push(m)).follow('routing')
       for (let i = 0; i < 3; i++) await cluster.stopNode(i)
       await expect(store.get('c1')).rejects.toMatchObject({ code: 'store-unavailable' })
       for (let i = 0; i < 3; i++) await cluster.startNode(i)

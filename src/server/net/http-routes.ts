@@ -74,8 +74,8 @@ async function readiness(ctx: ServerContext, res: ServerResponse): Promise<void>
   if (ctx.closing) return json(res, 503, { ready: false, reason: 'shutting-down' }, headers)
   let timer: ReturnType<typeof setTimeout> | undefined
   const timedOut = new Promise<false>((resolvePromise) => (timer = setTimeout(() => resolvePromise(false), READY_TIMEOUT_MS)))
-  // Any cheap read shows the store answering; nextDeadline is one small query on every store.
-  const answered = ctx.store.nextDeadline().then(() => true, () => false)
+  // A cheap read that reaches every shard, made now (not an answer the scheduler's poll just read).
+  const answered = (ctx.store.probe ? ctx.store.probe() : ctx.store.nextDeadline()).then(() => true, () => false)
   const ok = await Promise.race([answered, timedOut]).finally(() => clearTimeout(timer))
   if (ctx.closing) return json(res, 503, { ready: false, reason: 'shutting-down' }, headers)
   if (!ok) return json(res, 503, { ready: false, reason: 'store-unavailable' }, headers)

@@ -479,6 +479,11 @@ export class RedisStore implements Store {
     return next
   }
 
+  /** Reads every shard's head now: nextDeadline() may answer from what the scheduler's claim just read. */
+  async probe(): Promise<void> {
+    await this.readHeads()
+  }
+
   /** The earliest deadline of each shard (undefined for an empty one), remembered for a moment. */
   private async readHeads(): Promise<Array<number | undefined>> {
     const firsts = await Promise.all(this.shardPrefixes.map((shard) => this.client.zRangeWithScores(this.key.deadlines(shard), 0, 0)))

@@ -187,6 +187,11 @@ export interface Store {
   claimDue(now: number, limit?: number): Promise<Deadline[]>
   /** The earliest deadline, if any. */
   nextDeadline(): Promise<number | undefined>
+  /**
+   * Resolves when every part of the store answers now (each shard of a sharded one), for readiness
+   * probes; without it, a probe asks {@link nextDeadline}.
+   */
+  probe?(): Promise<void>
   /** Atomically updates an agent record (`undefined` in when it does not exist yet). */
   updateAgent(id: string, update: (agent: AgentRecord | undefined) => AgentRecord): Promise<AgentRecord>
   getAgent(id: string): Promise<AgentRecord | undefined>
