@@ -11,23 +11,14 @@
  */
 import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { createClient } from 'redis'
+import { freePort } from './redis-server.mjs'
 
 const run = promisify(execFile)
 const MASTERS = 3
-
-/** @returns {Promise<number>} */
-async function freePort() {
-  const server = createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
-  await new Promise((resolve) => server.close(() => resolve()))
-  return port
-}
 
 export async function startRedisCluster() {
   // A port found free may be taken by another test's server before ours binds it: try other ports.

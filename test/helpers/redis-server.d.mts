@@ -8,3 +8,6 @@ export interface RunningRedis {
 
 /** With `persist`, every write goes to an append-only file, so a `stop()` then `start()` keeps the data. */
 export function startRedis(options?: { persist?: boolean }): Promise<RunningRedis>
+
+/** A port free on 127.0.0.1 now (another process may take it before it is bound). */
+export function freePort(): Promise<number>

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from 'redis'
 
-/** @returns {Promise<number>} */
-async function freePort() {
+/** A port free on 127.0.0.1 now (another process may take it before it is bound). @returns {Promise<number>} */
+export async function freePort() {
   const server = createServer()
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
