@@ -3,28 +3,15 @@
  * real masters) must number, de-duplicate, index, schedule and fan out exactly alike, so the engine
  * runs unchanged on any.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createConversation } from '../../src/server/engine/transitions.js'
 import type { Conversation, Step } from '../../src/server/engine/types.js'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { BusMessage, Store } from '../../src/server/store/types.js'
 import { waitFor } from '../helpers/raw.js'
-import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
-import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
+import { useRedisPairs } from '../helpers/redis-pairs.js'
 
-let redis: RunningRedis
-let cluster: RunningRedisCluster
-const opened: Array<RedisStore> = []
-let prefixCounter = 0
-
-beforeAll(async () => {
-  ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
-}, 30_000)
-afterAll(async () => {
-  await Promise.all(opened.map((s) => s.close()))
-  await Promise.all([redis?.stop(), cluster?.stop()])
-})
+const pairOn = useRedisPairs()
 
 /** Two handles on one store: for Redis two separate connections, as two processes would have. */
 async function pair(kind: 'memory' | 'redis' | 'redis-cluster'): Promise<[Store, Store]> {
@@ -32,12 +19,7 @@ async function pair(kind: 'memory' | 'redis' | 'redis-cluster'): Promise<[Store,
     const store = new MemoryStore()
     return [store, store]
   }
-  const prefix = `t${++prefixCounter}:`
-  const url = kind === 'redis' ? redis.url : cluster.url
-  const a = await createRedisStore(url, { prefix })
-  const b = await createRedisStore(url, { prefix })
-  opened.push(a, b)
-  return [a, b]
+  return pairOn(kind)
 }
 
 const open = (id: string, at = 1_000): Step =>

@@ -3,36 +3,19 @@
  * as two processes have): an event is queued once per endpoint, a claim leases it so no other claim gets it until the
  * lease ends, and it leaves only when completed or dead-lettered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../src/server/store/memory-store.js'
-import { createRedisStore, type RedisStore } from '../../src/server/store/redis-store.js'
 import type { WebhookOutbox } from '../../src/server/store/webhook-outbox.js'
-import { startRedisCluster, type RunningRedisCluster } from '../helpers/redis-cluster.mjs'
-import { startRedis, type RunningRedis } from '../helpers/redis-server.mjs'
+import { useRedisPairs } from '../helpers/redis-pairs.js'
 
-let redis: RunningRedis
-let cluster: RunningRedisCluster
-const opened: RedisStore[] = []
-let prefixes = 0
-
-beforeAll(async () => {
-  ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
-}, 30_000)
-afterAll(async () => {
-  await Promise.all(opened.map((s) => s.close()))
-  await Promise.all([redis?.stop(), cluster?.stop()])
-})
+const pairOn = useRedisPairs()
 
 async function pair(kind: 'memory' | 'redis' | 'redis-cluster'): Promise<[WebhookOutbox, WebhookOutbox]> {
   if (kind === 'memory') {
     const store = new MemoryStore()
     return [store.webhooks, store.webhooks]
   }
-  const prefix = `wh${++prefixes}:`
-  const url = kind === 'redis' ? redis.url : cluster.url
-  const a = await createRedisStore(url, { prefix })
-  const b = await createRedisStore(url, { prefix })
-  opened.push(a, b)
+  const [a, b] = await pairOn(kind)
   return [a.webhooks, b.webhooks]
 }
 
