@@ -34,9 +34,11 @@ export class ConversationService {
   deadlinesChanged: (earliest: number | undefined) => void = () => {}
   /**
    * Called with every recorded update before it is fanned out (webhooks queue their events here);
-   * a rejection is reported as an `error` event, the update stands.
+   * a rejection is reported as an `error` event, the update stands. While it is set the store does not
+   * publish with the write: the change goes out once its events are queued, so a process that dies
+   * after the write loses only events nobody was shown (the fan-out costs one command more).
    */
-  recorded: (result: TransactResult, created: boolean) => Promise<void> = async () => {}
+  recorded: ((result: TransactResult, created: boolean) => Promise<void>) | undefined = undefined
 
   constructor(
     readonly store: Store,
@@ -66,7 +68,8 @@ export class ConversationService {
   }
 
   /** The fan-out message of an update, which the store may publish with the write. */
-  private announce(created: boolean): Announce {
+  private announce(created: boolean): Announce | undefined {
+    if (this.recorded) return undefined
     return (result) => changeOf(result, created, this.config, this.now())
   }
 
@@ -79,7 +82,7 @@ export class ConversationService {
     const { conversation, previous } = result
     if (result.deadlines) this.deadlinesChanged(earliestOf(result.deadlines))
     if (!created && conversation === previous) return
-    await this.recorded(result, created).catch((error: unknown) => this.events.emit('error', { error, context: 'webhooks:enqueue' }))
+    await this.recorded?.(result, created).catch((error: unknown) => this.events.emit('error', { error, context: 'webhooks:enqueue' }))
     if (!result.announced) await this.store.publish(changeOf(result, created, this.config, this.now()))
     this.emitItems(conversation, result.items, created ? undefined : previous)
     if (created || routingChanged(previous, conversation)) {
