@@ -166,4 +166,14 @@ describe('Redis store keys', () => {
     const claimed = await store.claimDue(10 ** 12 + 100, 1_000)
     expect(claimed.map((d) => d.conversationId).sort()).toEqual(Array.from({ length: 64 }, (_, i) => `spread${i}`).sort())
   })
+
+  it('refuses a store created with another number of shards than its data was written with', async () => {
+    expect(await admin.get('scripts:shards')).toBe('8')
+    await expect(createRedisStore(redis.url, { prefix: 'scripts:', shards: 4 })).rejects.toThrow(/written with 8 shards .* created with 4/)
+    // The same count, and another prefix with its own, are welcome.
+    const same = await createRedisStore(redis.url, { prefix: 'scripts:' })
+    const other = await createRedisStore(redis.url, { prefix: 'four:', shards: 4 })
+    await Promise.all([same.close(), other.close()])
+    expect(await admin.get('four:shards')).toBe('4')
+  })
 })

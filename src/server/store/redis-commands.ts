@@ -20,7 +20,7 @@ export interface StoreMulti {
 export interface StoreCommands extends ScriptClient {
   get(key: string): Promise<string | null>
   mGet(keys: string[]): Promise<Array<string | null>>
-  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<string | null>
+  set(key: string, value: string, options: { condition: 'NX'; expiration?: { type: 'PX'; value: number } }): Promise<string | null>
   hGet(key: string, field: string): Promise<string | null | undefined>
   hmGet(key: string, fields: string[]): Promise<Array<string | null>>
   hGetAll(key: string): Promise<Record<string, string>>

@@ -77,6 +77,12 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
   const connect = url.startsWith(CLUSTER_SCHEME) ? connectRedisCluster : connectRedis
   const { client, subscriber } = await connect(url, options.connectWaitMs ?? 10_000, options.logger)
   const store = new RedisStore(client, subscriber, options)
+  try {
+    await store.checkShards()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
   await store.listen()
   return guarded(store)
 }
@@ -153,6 +159,18 @@ export class RedisStore implements Store {
 
   /** The key prefix of every shard, `holdline:{0}:` to `holdline:{N-1}:`. */
   private readonly shardPrefixes: string[]
+
+  /**
+   * Records the number of shards beside the data, or rejects when the data was written with another:
+   * a process with another count would look for each conversation in the wrong shard.
+   */
+  async checkShards(): Promise<void> {
+    const key = `${this.prefix}shards`
+    const wanted = String(this.shardPrefixes.length)
+    const found = (await this.client.set(key, wanted, { condition: 'NX' })) ? wanted : await this.client.get(key)
+    if (found === wanted) return
+    throw new Error(`holdline: this Redis holds data written with ${found ?? 'an unknown number of'} shards under the prefix '${this.prefix}', and this store was created with ${wanted}; every process on one Redis must use the same \`shards\``)
+  }
 
   /** The key prefix of the shard that holds conversation `id`. */
   shardOf(id: string): string {
